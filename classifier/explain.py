@@ -1,0 +1,153 @@
+"""Why a message got its label: exact linear contributions, highlighted spans, similar examples.
+
+For a linear model the score of label ``k`` is ``intercept[k] + Σ_j x_j · coef[k, j]``, so each
+feature's contribution ``x_j · coef[k, j]`` is exact, not an approximation. The probabilities shown
+to users come from the calibrated model on top of this score; the explanation describes the score.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+from sklearn.preprocessing import normalize as l2_normalise
+
+from .normalise import NormalisedText, display_term
+from .prediction import Explanation, Segment, SimilarExample, Term
+from .signals import Signal
+
+TOP_TERMS = 10
+HEAT_LEVELS = 3
+HEAT_FLOOR = 0.08  # pieces weaker than this share of the strongest are left unmarked
+_WHITESPACE = re.compile(r"\s")
+
+
+def split_feature_name(name: str) -> tuple[str, str]:
+    """``words__投资`` → (``word``, ``投资``); ``signals__signal:link`` → (``signal``, ``link``)."""
+    block, _, term = name.partition("__")
+    kind = {"words": "word", "chars": "char", "signals": "signal"}[block]
+    return kind, term.removeprefix("signal:") if kind == "signal" else term
+
+
+def _terms(indices, values, weights, names) -> list[Term]:
+    terms = []
+    for index, value in zip(indices, values):
+        kind, term = split_feature_name(names[index])
+        shown = term if kind == "signal" else display_term(term)
+        terms.append(Term(shown, kind, float(value), float(weights[index]), float(value * weights[index])))
+    return terms
+
+
+def _occurrences(term: str, kind: str, search_text: str) -> list[tuple[int, int]]:
+    needle = _WHITESPACE.sub(" ", term.replace(" ", "") if kind == "word" else term)
+    spans, start = [], search_text.find(needle)
+    while needle and start >= 0:
+        spans.append((start, start + len(needle)))
+        start = search_text.find(needle, start + 1)
+    return spans
+
+
+def _heat(text, normalised, indices, values, contrast, names, signals) -> np.ndarray:
+    """Spread each feature's contrast weight evenly over the original characters it came from."""
+    heat = np.zeros(len(text))
+    search_text = _WHITESPACE.sub(" ", normalised.text)
+    signal_spans: dict[str, list[tuple[int, int]]] = {}
+    for signal in signals:
+        signal_spans.setdefault(signal.type, []).append((signal.start, signal.end))
+    for index, value in zip(indices, values):
+        kind, term = split_feature_name(names[index])
+        if kind == "signal":
+            spans = signal_spans.get(term, [])
+        else:
+            spans = [normalised.source_span(a, b) for a, b in _occurrences(term, kind, search_text)]
+        width = sum(end - start for start, end in spans)
+        for start, end in spans:
+            heat[start:end] += value * contrast[index] / width
+    return heat
+
+
+def _segments(text: str, heat: np.ndarray) -> tuple[Segment, ...]:
+    strongest = float(np.abs(heat).max()) if len(heat) else 0.0
+    if strongest == 0.0:
+        return (Segment(0, len(text), text, 0.0, 0),) if text else ()
+    levels = [
+        0 if abs(h) < HEAT_FLOOR * strongest else int(math.copysign(math.ceil(HEAT_LEVELS * abs(h) / strongest), h))
+        for h in heat
+    ]
+    segments, start = [], 0
+    for position in range(1, len(text) + 1):
+        if position == len(text) or levels[position] != levels[start]:
+            weight = float(heat[start:position].sum())
+            segments.append(Segment(start, position, text[start:position], weight, levels[start]))
+            start = position
+    return tuple(segments)
+
+
+def explain(
+    text: str,
+    normalised: NormalisedText,
+    features,
+    signals: list[Signal],
+    model: "LinearModel",
+    label: str,
+    contrast_label: str,
+) -> Explanation:
+    """Explanation of ``label`` for one message whose feature row is ``features`` (1 × n sparse)."""
+    row = features.tocsr()
+    indices, values = row.indices, row.data
+    weights = model.coef[model.classes.index(label)]
+    intercept = float(model.intercept[model.classes.index(label)])
+    terms = _terms(indices, values, weights, model.feature_names)
+    ranked = sorted(terms, key=lambda term: term.contribution)
+    contrast = model.coef[model.classes.index(contrast_label)] - model.coef[model.classes.index("normal")]
+    heat = _heat(text, normalised, indices, values, contrast, model.feature_names, signals)
+    return Explanation(
+        label=label,
+        intercept=intercept,
+        score=intercept + float(sum(term.contribution for term in terms)),
+        toward=tuple(term for term in reversed(ranked[-TOP_TERMS:]) if term.contribution > 0),
+        against=tuple(term for term in ranked[:TOP_TERMS] if term.contribution < 0),
+        contrast_label=contrast_label,
+        segments=_segments(text, heat),
+    )
+
+
+class LinearModel:
+    """The linear layer under the calibration: what explanations are computed from."""
+
+    def __init__(self, classes, coef, intercept, feature_names):
+        self.classes = list(classes)
+        self.coef = np.asarray(coef)
+        self.intercept = np.asarray(intercept)
+        self.feature_names = np.asarray(feature_names, dtype=object)
+
+    def top_terms(self, label: str, count: int = 15) -> list[tuple[str, str, float]]:
+        """The features with the largest positive weight for ``label``: (kind, term, weight)."""
+        weights = self.coef[self.classes.index(label)]
+        best = np.argsort(weights)[::-1][:count]
+        return [(*_display(self.feature_names[index]), float(weights[index])) for index in best]
+
+
+def _display(name: str) -> tuple[str, str]:
+    kind, term = split_feature_name(name)
+    return kind, term if kind == "signal" else display_term(term)
+
+
+class ExampleIndex:
+    """Training messages in word TF-IDF space, for "similar examples" by cosine similarity."""
+
+    def __init__(self, matrix, texts, labels):
+        self.matrix = l2_normalise(matrix.tocsr().astype(np.float32))
+        self.texts = list(texts)
+        self.labels = list(labels)
+
+    def nearest(self, vector, count: int = 3, minimum: float = 0.05) -> tuple[SimilarExample, ...]:
+        query = l2_normalise(vector.tocsr().astype(np.float32))
+        similarity = (self.matrix @ query.T).toarray().ravel()
+        best = np.argsort(similarity)[::-1][:count]
+        return tuple(
+            SimilarExample(self.texts[index], self.labels[index], float(similarity[index]))
+            for index in best
+            if similarity[index] >= minimum
+        )

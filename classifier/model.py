@@ -1,0 +1,180 @@
+"""``ScamClassifier``: the scikit-learn pipeline plus everything a prediction needs around it.
+
+Pipeline: ``normalise`` (text → canonical text) → ``features`` (word + char TF-IDF + signals)
+→ ``classifier`` (logistic regression with sigmoid calibration, fitted on all data; calibration
+learned by cross-validation). Fitted attributes end in ``_``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from . import persistence
+from .errors import InputError
+from .explain import ExampleIndex, LinearModel, explain
+from .features import build_features
+from .normalise import normalise_all, normalise_with_offsets
+from .prediction import Prediction
+from .signals import find_signals
+from .typology import NORMAL, Typology, load_typology
+
+
+class ScamClassifier:
+    """Classify Chinese messages into the fraud typology, with risk, explanation and advice.
+
+    >>> classifier = ScamClassifier.load()                 # doctest: +SKIP
+    >>> classifier.classify("您涉嫌洗钱，请转入安全账户").label  # doctest: +SKIP
+    'impersonate_police'
+    """
+
+    def __init__(self, C: float = 20.0, calibration_folds: int = 5, typology: Typology | None = None):
+        self.C = C
+        self.calibration_folds = calibration_folds
+        self.typology = typology or load_typology()
+
+    # --- training -------------------------------------------------------------------------
+
+    def build_pipeline(self) -> Pipeline:
+        linear = LogisticRegression(C=self.C, max_iter=3000)
+        return Pipeline([
+            ("normalise", FunctionTransformer(normalise_all)),
+            ("features", build_features()),
+            ("classifier", CalibratedClassifierCV(
+                linear, method="sigmoid", cv=self.calibration_folds, ensemble=False
+            )),
+        ])
+
+    def fit(self, texts: Sequence[str], labels: Sequence[str]) -> "ScamClassifier":
+        texts = [self.check(text) for text in texts]
+        unknown = sorted(set(labels) - set(self.typology.label_ids))
+        if unknown:
+            raise InputError(f"labels not in the typology: {unknown}", code="unknown_label")
+        if len(texts) != len(labels):
+            raise InputError("texts and labels differ in length", code="length_mismatch")
+        if NORMAL not in labels or len(set(labels)) < 2:
+            raise InputError("training needs 'normal' and at least one fraud label", code="too_few_labels")
+        self.pipeline_ = self.build_pipeline().fit(texts, list(labels))
+        self.classes_ = list(self.pipeline_.classes_)
+        features = self.pipeline_.named_steps["features"]
+        linear = self.pipeline_.named_steps["classifier"].calibrated_classifiers_[0].estimator
+        self.linear_ = LinearModel(self.classes_, linear.coef_, linear.intercept_, features.get_feature_names_out())
+        words = features.transformer_list[0][1]
+        self.examples_ = ExampleIndex(words.transform(normalise_all(texts)), texts, labels)
+        return self
+
+    # --- prediction -----------------------------------------------------------------------
+
+    def check(self, text) -> str:
+        """Return ``text`` if it can be classified, else raise :class:`InputError` saying why."""
+        if not isinstance(text, str):
+            raise InputError(f"text must be a string, not {type(text).__name__}", code="not_text")
+        if not text.strip():
+            raise InputError("text is empty", code="empty_text")
+        limit = self.typology.limits["max_text_chars"]
+        if len(text) > limit:
+            raise InputError(f"text has {len(text)} characters; the limit is {limit}", code="text_too_long")
+        if any("\ud800" <= char <= "\udfff" for char in text):
+            raise InputError("text contains invalid (undecodable) characters", code="invalid_encoding")
+        return text
+
+    def predict_proba(self, texts: Iterable[str]) -> np.ndarray:
+        return self.pipeline_.predict_proba([self.check(text) for text in texts])
+
+    def predict(self, texts: Iterable[str], explain: bool = False) -> list[Prediction]:
+        """One :class:`Prediction` per text; with ``explain`` also signals, explanation and examples."""
+        texts = [self.check(text) for text in texts]
+        if not texts:
+            return []
+        probabilities = self.pipeline_.predict_proba(texts)
+        return [self._prediction(text, row, explain) for text, row in zip(texts, probabilities)]
+
+    def classify(self, text: str, explain: bool = True) -> Prediction:
+        return self.predict([text], explain=explain)[0]
+
+    def _prediction(self, text: str, probabilities: np.ndarray, with_explanation: bool) -> Prediction:
+        order = np.argsort(probabilities)[::-1]
+        top = tuple((self.classes_[i], float(probabilities[i])) for i in order[:3])
+        label = top[0][0]
+        risk_score = 1.0 - float(probabilities[self.classes_.index(NORMAL)])
+        thresholds = self.typology.thresholds
+        second = top[1][1] if len(top) > 1 else 0.0
+        prediction = dict(
+            label=label,
+            category=self.typology.get(label),
+            risk_score=risk_score,
+            risk_level=self.risk_level(risk_score),
+            top=top,
+            uncertain=top[0][1] - second < thresholds["uncertain_margin"]
+            or top[0][1] < thresholds["uncertain_min_confidence"],
+            typology=self.typology,
+        )
+        if with_explanation:
+            fraud_label = next(self.classes_[i] for i in order if self.classes_[i] != NORMAL)
+            prediction.update(self._details(text, label, fraud_label))
+        return Prediction(**prediction)
+
+    def _details(self, text: str, label: str, fraud_label: str) -> dict:
+        """Signals, explanation (``fraud_label`` against normal for highlights) and similar examples."""
+        normalised = normalise_with_offsets(text)
+        features = self.pipeline_.named_steps["features"]
+        row = features.transform([normalised.text])
+        signals = find_signals(text, normalised)
+        words = row[:, : len(features.transformer_list[0][1].vocabulary_)]
+        return dict(
+            signals=tuple(signals),
+            explanation=explain(text, normalised, row, signals, self.linear_, label, fraud_label),
+            similar=self.examples_.nearest(words),
+        )
+
+    def top_terms(self, label: str, count: int = 15) -> list[dict]:
+        """The features the model weighs most toward ``label`` (for teaching pages)."""
+        return [
+            {"kind": kind, "term": term, "weight": round(weight, 4)}
+            for kind, term, weight in self.linear_.top_terms(label, count)
+        ]
+
+    def examples_for(self, label: str, count: int = 3) -> list[str]:
+        """A few training messages of ``label``, shortest first among the first dozen (for teaching pages)."""
+        texts = [text for text, example_label in zip(self.examples_.texts, self.examples_.labels) if example_label == label]
+        return sorted(texts[:12], key=len)[:count]
+
+    @property
+    def version(self) -> str:
+        return getattr(self, "manifest_", {}).get("model_version", "unsaved")
+
+    def risk_level(self, risk_score: float) -> str:
+        levels = self.typology.thresholds["risk_levels"]
+        if risk_score >= levels["high"]:
+            return "high"
+        return "medium" if risk_score >= levels["medium"] else "low"
+
+    # --- persistence ----------------------------------------------------------------------
+
+    def __getstate__(self) -> dict:
+        # The typology (names, advice, thresholds) is read fresh on load, so editing advice needs no retraining.
+        state = dict(self.__dict__)
+        state.pop("typology", None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.typology = load_typology()
+
+    def save(self, path: str | Path | None = None, metrics: dict | None = None, data_hash: str | None = None) -> dict:
+        """Write the joblib artefact and its JSON manifest; return the manifest."""
+        return persistence.save(self, path or persistence.DEFAULT_MODEL_PATH, metrics=metrics, data_hash=data_hash)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "ScamClassifier":
+        """Load a saved model after checking it against its manifest (hash and library versions)."""
+        model = persistence.load(path or persistence.DEFAULT_MODEL_PATH)
+        if not isinstance(model, cls):
+            raise persistence.ModelError(f"{path} does not hold a ScamClassifier")
+        return model
