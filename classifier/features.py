@@ -1,7 +1,7 @@
 """Features over normalised text: jieba words, character n-grams and red-flag signal counts.
 
-The tokeniser is a module-level function so that a fitted pipeline pickles; jieba is loaded once
-per process, with the project's fraud vocabulary (``fraud_words.txt``) added to its dictionary.
+jieba (with the project's fraud vocabulary, ``fraud_words.txt``) is loaded once, at training time;
+the fitted word vectoriser keeps the slice of its dictionary that it needs and pickles with it.
 """
 
 from __future__ import annotations
@@ -37,11 +37,29 @@ class Segmenter:
     output equals jieba's on the whole corpus.
     """
 
-    def __init__(self, tokenizer: jieba.Tokenizer):
-        log_total = math.log(tokenizer.total)
-        self.prefixes = tokenizer.FREQ  # every word and every prefix of a word (prefixes have frequency 0)
-        self.log_probability = {word: math.log(freq) - log_total for word, freq in tokenizer.FREQ.items() if freq}
+    def __init__(self, frequencies: dict[str, int], total: int):
+        log_total = math.log(total)
+        self.prefixes = frequencies  # every word and every prefix of a word (prefixes have frequency 0)
+        self.log_probability = {word: math.log(freq) - log_total for word, freq in frequencies.items() if freq}
         self.unknown = -log_total
+
+    @staticmethod
+    def vocabulary_of(texts, tokenizer: jieba.Tokenizer) -> dict[str, int]:
+        """The part of jieba's dictionary that segmentation of ``texts`` can ever look at.
+
+        Segmenting any of ``texts`` with this subset gives exactly what the full dictionary gives,
+        because the dynamic programme only consults words (and prefixes) that occur in the text.
+        """
+        frequencies = tokenizer.FREQ
+        kept: dict[str, int] = {}
+        for text in texts:
+            for block in _JIEBA_BLOCK.findall(text):
+                for start in range(len(block)):
+                    stop = start + 1
+                    while stop <= len(block) and (fragment := block[start:stop]) in frequencies:
+                        kept[fragment] = frequencies[fragment]
+                        stop += 1
+        return kept
 
     def cut(self, block: str) -> list[str]:
         size = len(block)
@@ -83,28 +101,18 @@ class Segmenter:
         return words
 
 
-_segmenter: Segmenter | None = None
-
-
 def load_jieba() -> jieba.Tokenizer:
-    """A jieba tokenizer with the project's fraud vocabulary added."""
+    """jieba's tokenizer with the project's fraud vocabulary added (used at training time only)."""
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
-    tokenizer.load_userdict(str(FRAUD_WORDS_PATH))
+    with open(FRAUD_WORDS_PATH, "rb") as words:  # jieba leaves a path it opened itself unclosed
+        tokenizer.load_userdict(words)
     return tokenizer
 
 
-def _segment() -> Segmenter:
-    global _segmenter
-    if _segmenter is None:
-        _segmenter = Segmenter(load_jieba())
-    return _segmenter
-
-
-def tokenise(text: str) -> list[str]:
-    """Words of a normalised text: jieba segmentation of each block, typed tokens kept, punctuation dropped."""
-    segmenter = _segment()
+def split_words(text: str, segmenter: Segmenter) -> list[str]:
+    """Words of a normalised text: segmentation of each jieba block, typed tokens kept, punctuation dropped."""
     words: list[str] = []
     for index, piece in enumerate(_JIEBA_BLOCK.split(text)):
         if index % 2:
@@ -114,9 +122,48 @@ def tokenise(text: str) -> list[str]:
     return words
 
 
-def warm_up() -> None:
-    """Load the dictionary now rather than on the first message."""
-    _segment()
+class WordTokenizer:
+    """Picklable tokenizer holding its own (fitted) slice of jieba's dictionary."""
+
+    def __init__(self, frequencies: dict[str, int], total: int):
+        self.frequencies, self.total = frequencies, total
+        self._segmenter = Segmenter(frequencies, total)
+
+    def __call__(self, text: str) -> list[str]:
+        return split_words(text, self._segmenter)
+
+    def __getstate__(self):
+        return {"frequencies": self.frequencies, "total": self.total}
+
+    def __setstate__(self, state):
+        self.__init__(state["frequencies"], state["total"])
+
+
+class JiebaTfidfVectorizer(TfidfVectorizer):
+    """TF-IDF over jieba words. ``fit`` keeps the part of jieba's dictionary the corpus uses
+    (``dictionary_``), so a loaded model segments without loading jieba's 580k-entry dictionary.
+    On training text the segmentation is exactly jieba's (``lcut(HMM=False)``); on new text,
+    words that never occur in the corpus fall apart into characters, which is harmless because
+    such words have no feature anyway."""
+
+    def __init__(self, *, ngram_range=(1, 1), min_df=1, max_df=1.0, sublinear_tf=False, dtype=np.float64):
+        super().__init__(
+            ngram_range=ngram_range, min_df=min_df, max_df=max_df, sublinear_tf=sublinear_tf, dtype=dtype,
+            lowercase=False, token_pattern=None,
+        )
+
+    def fit_transform(self, raw_documents, y=None):
+        raw_documents = list(raw_documents)
+        jieba_tokenizer = load_jieba()
+        self.dictionary_ = WordTokenizer(Segmenter.vocabulary_of(raw_documents, jieba_tokenizer), jieba_tokenizer.total)
+        return super().fit_transform(raw_documents, y)
+
+    def build_tokenizer(self):
+        return self.dictionary_
+
+    def fit(self, raw_documents, y=None):
+        self.fit_transform(raw_documents, y)
+        return self
 
 
 class SignalCounts(TransformerMixin, BaseEstimator):
@@ -138,13 +185,10 @@ def build_features() -> FeatureUnion:
     """Word TF-IDF (unigrams + bigrams), character 2–4-gram TF-IDF and signal counts, side by side."""
     return FeatureUnion(
         [
-            ("words", TfidfVectorizer(
-                tokenizer=tokenise, token_pattern=None, lowercase=False, ngram_range=(1, 2),
-                min_df=2, max_df=0.5, sublinear_tf=True, dtype=np.float32,
-            )),
+            ("words", JiebaTfidfVectorizer(ngram_range=(1, 2), min_df=2, max_df=0.5, sublinear_tf=True, dtype=np.float32)),
             ("chars", TfidfVectorizer(
                 analyzer="char", ngram_range=(2, 4), lowercase=False,
-                min_df=2, max_df=0.5, sublinear_tf=True, dtype=np.float32,
+                min_df=3, max_df=0.5, sublinear_tf=True, dtype=np.float32,
             )),
             ("signals", SignalCounts()),
         ]

@@ -62,12 +62,18 @@ class ScamClassifier:
             raise InputError("training needs 'normal' and at least one fraud label", code="too_few_labels")
         self.pipeline_ = self.build_pipeline().fit(texts, list(labels))
         self.classes_ = list(self.pipeline_.classes_)
-        features = self.pipeline_.named_steps["features"]
-        linear = self.pipeline_.named_steps["classifier"].calibrated_classifiers_[0].estimator
-        self.linear_ = LinearModel(self.classes_, linear.coef_, linear.intercept_, features.get_feature_names_out())
-        words = features.transformer_list[0][1]
+        words = self.pipeline_.named_steps["features"].transformer_list[0][1]
         self.examples_ = ExampleIndex(words.transform(normalise_all(texts)), texts, labels)
         return self
+
+    @property
+    def linear_(self) -> LinearModel:
+        """The linear layer beneath the calibration, with feature names (derived, never pickled)."""
+        if getattr(self, "_linear", None) is None:
+            features = self.pipeline_.named_steps["features"]
+            linear = self.pipeline_.named_steps["classifier"].calibrated_classifiers_[0].estimator
+            self._linear = LinearModel(self.classes_, linear.coef_, linear.intercept_, features.get_feature_names_out())
+        return self._linear
 
     # --- prediction -----------------------------------------------------------------------
 
@@ -160,7 +166,8 @@ class ScamClassifier:
     def __getstate__(self) -> dict:
         # The typology (names, advice, thresholds) is read fresh on load, so editing advice needs no retraining.
         state = dict(self.__dict__)
-        state.pop("typology", None)
+        for derived in ("typology", "_linear", "manifest_"):
+            state.pop(derived, None)
         return state
 
     def __setstate__(self, state: dict) -> None:

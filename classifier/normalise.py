@@ -47,7 +47,7 @@ class _FoldTable(dict):
 _FOLD_TABLE = _FoldTable()
 
 _HAN = r"\u4e00-\u9fff"
-_SEPARATORS = re.compile(rf"(?<=[{_HAN}])[\s\-_·•*.|~/\\,，'\"`^+=]{{1,3}}(?=[{_HAN}])")
+_SEPARATORS = re.compile(rf"(?<=[{_HAN}])[\s\-_·•*.|~/\\]{{1,3}}(?=[{_HAN}])")
 _CONTACT_WORDS = r"(?:vx|wx|v信|微信|薇信|威信|徽信|qq|扣扣|企鹅|tg|telegram|飞机|电报|whatsapp|line)"
 
 # Order matters: links before e-mails before phones before amounts before bare numbers.

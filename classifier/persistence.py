@@ -45,7 +45,7 @@ def sha256_file(path: str | Path) -> str:
 def save(model, path: str | Path, metrics: dict | None = None, data_hash: str | None = None) -> dict:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump(model, path, compress=3)
+    joblib.dump(model, path)  # uncompressed: loads several times faster
     digest = sha256_file(path)
     manifest = {
         "format": MANIFEST_FORMAT,

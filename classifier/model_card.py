@@ -1,0 +1,86 @@
+"""``models/MODEL_CARD.md``, written by every training run from the model and its evaluation."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+INTENDED_USE = """\
+Flags Chinese messages (SMS, chat, call transcripts, e-mail, notices, posts) that resemble known
+telecom-network fraud scripts, names the likely fraud type from the Shanghai court white paper's
+typology (plus the 帮信 "mule recruitment" chain), and gives prevention advice. It supports a person's
+judgement and a platform's triage queue; it is not proof that a message is or is not fraud, and it
+must not be used to punish senders automatically."""
+
+LIMITATIONS = """\
+- Trained on messages written for this project, not on real intercepted traffic: wording it has never
+  seen, new scam scripts and very short messages are less reliable. Watch the `uncertain` flag.
+- Text only: it cannot see images, voice, links' destinations or who the sender really is. A genuine
+  message from a bank and a perfect copy of it look the same.
+- Simplified and traditional Chinese; other languages and heavy dialect are out of scope.
+- Probabilities are calibrated on the training data by cross-validation; on other traffic the risk
+  score is a ranking signal more than an exact probability.
+- The explanation is exact for the linear score beneath the calibration, not for the probability."""
+
+
+def _label_rows(classifier, counts: Counter, report) -> list[str]:
+    rows = ["| id | 名称 | white paper | training messages | eval F1 |", "|---|---|---|---|---|"]
+    for category in classifier.typology.categories:
+        number = category.white_paper_number if category.white_paper_number is not None else "—"
+        f1 = f"{report.per_label[category.id]['f1']:.3f}" if report else "—"
+        rows.append(f"| `{category.id}` | {category.name} | {number} | {counts[category.id]} | {f1} |")
+    return rows
+
+
+def render_model_card(classifier, examples, report) -> str:
+    manifest = getattr(classifier, "manifest_", {})
+    counts = Counter(example.label for example in examples)
+    libraries = ", ".join(f"{name} {version}" for name, version in manifest.get("libraries", {}).items())
+    metrics = report.summary() if report else {}
+    lines = [
+        "# Model card: Chinese scam-message risk classifier",
+        "",
+        "Written by `scam-classifier train`; do not edit by hand.",
+        "",
+        "## Intended use",
+        "",
+        INTENDED_USE,
+        "",
+        "## Model",
+        "",
+        f"- Version `{classifier.version}`; training data sha256 `{manifest.get('training_data_sha256', '')[:16]}…`.",
+        "- Pipeline: normalisation (NFKC, traditional → simplified, separators collapsed, links/phones/handles/amounts/"
+        "numbers as typed tokens) → TF-IDF over jieba words (1–2-grams) + character 2–4-grams + 12 red-flag signal counts "
+        f"→ logistic regression (C={classifier.C}) with sigmoid calibration ({classifier.calibration_folds}-fold).",
+        f"- Libraries: {libraries}.",
+        "- `risk_score` = 1 − P(normal); levels and the `uncertain` rule come from `classifier/typology.yaml`.",
+        "",
+        "## Labels and data",
+        "",
+        f"{len(examples)} training messages; see `training_data/README.md` for how they were written.",
+        "",
+        *_label_rows(classifier, counts, report),
+        "",
+        "## Evaluation",
+        "",
+    ]
+    if report:
+        lines += [
+            f"On the independent split `training_data/eval/` ({metrics['eval_messages']} messages, written separately):",
+            "",
+            f"- macro-F1 **{metrics['macro_f1']:.3f}**, accuracy {metrics['accuracy']:.3f}",
+            f"- fraud recall {metrics['fraud_recall']:.3f}, false-positive rate on normal messages {metrics['false_positive_rate']:.3f}",
+            "",
+            "Details: `evaluation.md`, `confusion_matrix.png`. These messages were written for this project, so",
+            "these figures overstate performance on real traffic.",
+        ]
+    else:
+        lines.append("No evaluation split was found, so no figures.")
+    lines += ["", "## Limitations", "", LIMITATIONS, ""]
+    return "\n".join(lines)
+
+
+def write_model_card(classifier, examples, report, path: str | Path) -> Path:
+    path = Path(path)
+    path.write_text(render_model_card(classifier, examples, report), encoding="utf-8")
+    return path

@@ -1,0 +1,84 @@
+import pytest
+
+from classifier.normalise import TOKEN_CHARS, display_term, normalise, normalise_with_offsets
+
+CASES = [
+    "ＡＢＣ１２３，全角转半角",
+    "這個帳戶請勿轉帳",
+    "加\u200b微\u200d信",
+    "加 微 信 领 取",
+    "刷-单-返-利",
+    "★刷★单★",
+    "点击 https://jd-tuikuan.cc/r/8831 办理退款",
+    "联系电话 138-1234-5678 或 4008-123-456",
+    "加vx：abc_12345 详聊",
+    "返现¥1,280.00，另有5000元",
+    "验证码 538201，请勿告诉他人",
+    "退订回T，详询95588，反诈专线96110",
+    "😀😀 emoji 在这里 👍",
+]
+
+
+@pytest.mark.parametrize("text", CASES)
+def test_fast_and_offset_paths_agree(text):
+    assert normalise(text) == normalise_with_offsets(text).text
+
+
+def test_full_width_and_case_are_folded():
+    assert normalise("ＡＢＣ１２３") == "abc123"
+
+
+def test_traditional_becomes_simplified():
+    assert normalise("這個帳戶請勿轉帳") == "这个帐户请勿转帐"
+
+
+def test_zero_width_and_decoration_are_removed():
+    assert normalise("加\u200b微\u200d信") == "加微信"
+    assert normalise("★刷★单★") == "刷单"
+
+
+def test_spaced_out_words_are_collapsed():
+    assert normalise("加 微 信") == "加微信"
+    assert normalise("刷-单 返.利") == "刷单返利"
+
+
+def test_sentences_keep_their_punctuation():
+    assert "，" not in normalise("你好，世界")  # NFKC turns the full-width comma into ","
+    assert "," in normalise("你好，世界")
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("点击 http://t.cn/A6xYz2Qk 查看", "url"),
+        ("登录 jd-refund.cc/pay 办理", "url"),
+        ("致电 13812345678", "phone"),
+        ("加微信 abc_12345", "handle"),
+        ("发到 helper@example.com", "handle"),
+        ("金额 ¥1,280.00", "amount"),
+        ("返 300元", "amount"),
+        ("验证码 538201", "number"),
+    ],
+)
+def test_typed_tokens(text, kind):
+    assert TOKEN_CHARS[kind] in normalise(text)
+
+
+def test_short_service_numbers_stay_readable():
+    assert "95588" in normalise("详询95588")
+    assert "96110" in normalise("拨打96110")
+
+
+def test_offsets_point_back_to_the_original():
+    text = "請點擊 https://a.cc/x 領獎"
+    result = normalise_with_offsets(text)
+    index = result.text.index(TOKEN_CHARS["url"])
+    start, end = result.source_span(index, index + 1)
+    assert text[start:end] == "https://a.cc/x"
+    index = result.text.index("领奖")
+    start, end = result.source_span(index, index + 2)
+    assert text[start:end] == "領獎"
+
+
+def test_display_term_names_tokens():
+    assert display_term("点击" + TOKEN_CHARS["url"]) == "点击〈链接〉"

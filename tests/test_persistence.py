@@ -1,0 +1,58 @@
+import json
+
+import numpy as np
+import pytest
+
+from classifier import ModelError, ScamClassifier
+from classifier.persistence import manifest_path
+
+
+def test_round_trip_gives_identical_probabilities(small_model, saved_model):
+    loaded = ScamClassifier.load(saved_model)
+    texts = ["刷单返利日结", "周末一起吃饭"]
+    assert np.allclose(loaded.predict_proba(texts), small_model.predict_proba(texts))
+    assert loaded.version == loaded.manifest_["model_version"]
+
+
+def test_manifest_records_what_loading_checks(saved_model):
+    manifest = json.loads(manifest_path(saved_model).read_text(encoding="utf-8"))
+    assert len(manifest["sha256"]) == 64
+    assert {"scikit-learn", "numpy", "jieba"} <= set(manifest["libraries"])
+    assert "normal" in manifest["labels"]
+    assert manifest["metrics"] == {"macro_f1": 1.0}
+
+
+@pytest.fixture
+def model_copy(saved_model, tmp_path):
+    target = tmp_path / "model.joblib"
+    target.write_bytes(saved_model.read_bytes())
+    manifest_path(target).write_text(manifest_path(saved_model).read_text(encoding="utf-8"), encoding="utf-8")
+    return target
+
+
+def test_tampered_artefact_is_refused(model_copy):
+    with open(model_copy, "ab") as handle:
+        handle.write(b"\0")
+    with pytest.raises(ModelError, match="sha256"):
+        ScamClassifier.load(model_copy)
+
+
+def test_other_library_versions_are_refused(model_copy):
+    manifest = json.loads(manifest_path(model_copy).read_text(encoding="utf-8"))
+    manifest["libraries"]["scikit-learn"] = "0.1.0"
+    manifest_path(model_copy).write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(ModelError) as caught:
+        ScamClassifier.load(model_copy)
+    assert caught.value.code == "model_version_mismatch"
+
+
+def test_missing_manifest_is_refused(model_copy):
+    manifest_path(model_copy).unlink()
+    with pytest.raises(ModelError, match="no manifest"):
+        ScamClassifier.load(model_copy)
+
+
+def test_missing_model_says_how_to_build_one(tmp_path):
+    with pytest.raises(ModelError, match="scam-classifier train") as caught:
+        ScamClassifier.load(tmp_path / "none.joblib")
+    assert caught.value.code == "model_missing"
