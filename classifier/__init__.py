@@ -13,6 +13,8 @@ from .errors import ClassifierError, InputError, ModelError
 from .model import ScamClassifier
 from .persistence import DEFAULT_MODEL_PATH
 from .prediction import Prediction
+from .signals import SIGNAL_NAMES
+from .training import load_or_train, train
 from .typology import Category, Typology, load_typology
 
 __all__ = [
@@ -31,7 +33,10 @@ __all__ = [
     "InputError",
     "ModelError",
     "Prediction",
+    "SIGNAL_NAMES",
     "ScamClassifier",
     "Typology",
+    "load_or_train",
     "load_typology",
+    "train",
 ]

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 from . import DEFAULT_MODEL_PATH, ClassifierError, InputError, ScamClassifier, Writer, detect_format, open_text, read_records, screen_records, screen_stream
@@ -133,27 +134,35 @@ def _formats(args) -> tuple[str, str]:
     return in_format, out_format
 
 
+def _input_text(path: str):
+    """The input as text in its detected encoding; stdin is detached, not closed, at the end."""
+    if path == "-":
+        stream = open_text(sys.stdin.buffer)
+        return stream, stream.detach
+    stream = open_text(open(path, "rb"))
+    return stream, stream.close
+
+
 def cmd_screen(args) -> int:
     in_format, out_format = _formats(args)
     classifier_path = Path(args.model or DEFAULT_MODEL_PATH)
     classifier = _classifier(args)
-    binary = sys.stdin.buffer if args.input == "-" else open(args.input, "rb")
-    to_stdout = not args.output or args.output == "-"
-    output = sys.stdout if to_stdout else open(args.output, "w", encoding="utf-8-sig" if out_format == "csv" else "utf-8", newline="")
-    try:
-        header, records = read_records(open_text(binary), in_format, args.text_field)
+    with ExitStack() as cleanup:
+        text, release = _input_text(args.input)
+        cleanup.callback(release)
+        if not args.output or args.output == "-":
+            output = sys.stdout
+        else:
+            encoding = "utf-8-sig" if out_format == "csv" else "utf-8"  # BOM: Excel then reads UTF-8
+            output = cleanup.enter_context(open(args.output, "w", encoding=encoding, newline=""))
+        header, records = read_records(text, in_format, args.text_field)
         if args.jobs > 1:
             screened = screen_records_parallel(classifier_path, records, args.jobs)
         else:
             screened = screen_records(classifier, records)
-        progress = Progress(binary, args.progress if args.progress is not None else sys.stderr.isatty())
+        progress = Progress(text.buffer, args.progress if args.progress is not None else sys.stderr.isatty())
         summary = screen_stream(screened, Writer(output, out_format, header=header), on_row=progress)
         progress.finish(summary)
-    finally:
-        if binary is not sys.stdin.buffer:
-            binary.close()
-        if not to_stdout:
-            output.close()
     _say(f"{summary.rows} rows screened, {summary.errors} with errors; risk levels: {summary.by_risk}")
     return 0
 

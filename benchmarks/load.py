@@ -1,0 +1,169 @@
+"""Load check for ``POST /api/v1/classify`` against the production server (gunicorn).
+
+Starts ``scam-classifier serve`` (or, if that command is not installed, ``python -m classifier.web.serve``)
+on 127.0.0.1 with a free port and the rate limit off, waits for /api/v1/health, then sends requests
+from N concurrent client threads until the request budget or the time budget runs out. Prints a
+Markdown table (requests/s, p50/p99 latency) and stops the server. Loopback only; stops by itself.
+
+    python benchmarks/load.py --clients 8 --requests 2000 --seconds 30 --workers 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MESSAGES = [
+    "您好，我是市公安局的民警，您的银行卡涉嫌洗钱，请立即把钱转入安全账户配合调查，不要告诉任何人。",
+    "【牛股早知道】王老师今日免费诊股，明早公布一只潜伏翻倍股，回复1进群领取。",
+    "您好，我是快递理赔客服，您的包裹丢失，我们将双倍赔偿，请加微信提供银行卡号和验证码办理。",
+    "妈，周末我们回家吃饭，你不用准备太多菜，我带点水果过去。",
+    "本月工资已发放，请各位同事查收，如有疑问联系财务部。",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_command(port: int, workers: int) -> list[str]:
+    executable = shutil.which("scam-classifier", path=str(Path(sys.executable).parent)) or shutil.which("scam-classifier")
+    options = ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    if executable and subprocess.run([executable, "serve", "--help"], capture_output=True).returncode == 0:
+        return [executable, "serve", *options]
+    return [sys.executable, "-m", "classifier.web.serve", *options]
+
+
+def start_server(port: int, workers: int, wait: float, model: str | None = None) -> subprocess.Popen:
+    env = {**os.environ, "SCAM_CLASSIFIER_RATE_LIMIT": "null"}
+    if model:
+        env["SCAM_CLASSIFIER_MODEL_PATH"] = str(Path(model).resolve())
+    process = subprocess.Popen(server_command(port, workers), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"the server exited with {process.returncode}:\n{process.stderr.read().decode(errors='replace')}")
+        try:
+            if request(port, "GET", "/api/v1/health")[0] == 200:
+                return process
+        except OSError:
+            time.sleep(0.2)
+    stop_server(process)
+    sys.exit(f"the server did not answer /api/v1/health within {wait:.0f} s")
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)  # its own session: gunicorn's master and its workers
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def request(port: int, method: str, path: str, body: dict | None = None, connection=None) -> tuple[int, bytes]:
+    conn = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Content-Type": "application/json"} if body is not None else {}
+    conn.request(method, path, body=json.dumps(body).encode() if body is not None else None, headers=headers)
+    response = conn.getresponse()
+    data = response.read()
+    if connection is None:
+        conn.close()
+    return response.status, data
+
+
+class Budget:
+    """Hands out request tickets until the count or the deadline is reached."""
+
+    def __init__(self, requests: int, seconds: float):
+        self.left, self.deadline = requests, time.monotonic() + seconds
+        self.lock = threading.Lock()
+
+    def take(self) -> bool:
+        with self.lock:
+            if self.left <= 0 or time.monotonic() >= self.deadline:
+                return False
+            self.left -= 1
+            return True
+
+
+def client(port: int, budget: Budget, explain: bool, latencies: list, failures: list, index: int) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    n = index
+    while budget.take():
+        body = {"text": MESSAGES[n % len(MESSAGES)], "explain": explain}
+        n += 1
+        start = time.perf_counter()
+        try:
+            status, _ = request(port, "POST", "/api/v1/classify", body, connection)
+        except (OSError, http.client.HTTPException):
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            status = 0
+        elapsed = time.perf_counter() - start
+        (latencies if status == 200 else failures).append(elapsed)
+    connection.close()
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
+
+
+def run(port: int, clients: int, requests: int, seconds: float, explain: bool) -> dict:
+    budget, latencies, failures = Budget(requests, seconds), [], []
+    threads = [threading.Thread(target=client, args=(port, budget, explain, latencies, failures, i)) for i in range(clients)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - start
+    return {"ok": len(latencies), "failed": len(failures), "seconds": elapsed,
+            "rps": len(latencies) / elapsed if elapsed else 0.0,
+            "p50": percentile(latencies, 50) * 1000 if latencies else float("nan"),
+            "p99": percentile(latencies, 99) * 1000 if latencies else float("nan")}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=8, help="concurrent client threads (default 8)")
+    parser.add_argument("--requests", type=int, default=2000, help="request budget per run (default 2000)")
+    parser.add_argument("--seconds", type=float, default=30, help="time budget per run (default 30)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--model", help="model path (default: the package's built-in model)")
+    parser.add_argument("--startup", type=float, default=300, help="seconds to wait for the server (training may happen)")
+    args = parser.parse_args(argv)
+    port = free_port()
+    process = start_server(port, args.workers, args.startup, args.model)
+    try:
+        run(port, min(args.clients, 2), 20, 10, True)  # warm-up
+        rows = [(explain, run(port, args.clients, args.requests, args.seconds, explain)) for explain in (False, True)]
+    finally:
+        stop_server(process)
+    print(f"Load check: POST /api/v1/classify, gunicorn with {args.workers} workers, {args.clients} concurrent clients, "
+          f"loopback, {os.cpu_count()} CPUs\n")
+    print("| explain | requests OK | failed | seconds | requests/s | p50 ms | p99 ms |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for explain, r in rows:
+        print(f"| {str(explain).lower()} | {r['ok']} | {r['failed']} | {r['seconds']:.1f} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p99']:.1f} |")
+    return 1 if any(r["failed"] for _, r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

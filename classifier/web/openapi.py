@@ -1,0 +1,157 @@
+"""The OpenAPI 3.1 document for ``/api/v1``; limits are filled in from the app configuration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from classifier import load_typology
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def obj(properties: dict, required: list[str] | None = None, extra: bool = False) -> dict:
+    schema = {"type": "object", "properties": properties, "required": required or list(properties)}
+    if not extra:
+        schema["additionalProperties"] = False
+    return schema
+
+
+STRING, NUMBER, INTEGER, BOOLEAN = ({"type": t} for t in ("string", "number", "integer", "boolean"))
+STRINGS = {"type": "array", "items": STRING}
+NULLABLE_INT = {"type": ["integer", "null"]}
+PROBABILITY = {"type": "number", "minimum": 0, "maximum": 1}
+
+
+def term_schema() -> dict:
+    return obj({"term": STRING, "kind": {"enum": ["word", "char", "signal"]}, "value": NUMBER,
+                "coefficient": NUMBER, "contribution": NUMBER})
+
+
+def explanation_schema() -> dict:
+    segment = obj({"start": INTEGER, "end": INTEGER, "text": STRING, "weight": NUMBER,
+                   "level": {"type": "integer", "minimum": -3, "maximum": 3}})
+    terms = {"type": "array", "items": ref("Term")}
+    return obj({"label": STRING, "intercept": NUMBER, "score": NUMBER, "toward": terms, "against": terms,
+                "contrast_label": STRING, "segments": {"type": "array", "items": segment}})
+
+
+def prediction_schema(labels: list[str]) -> dict:
+    label = {"enum": labels}
+    top = obj({"label": label, "name": STRING, "probability": PROBABILITY})
+    signal = obj({"type": STRING, "name": STRING, "text": STRING, "start": INTEGER, "end": INTEGER})
+    similar = obj({"text": STRING, "label": label, "similarity": NUMBER})
+    advice = obj({
+        "category_tips": STRINGS, "if_paid": STRINGS,
+        "general": obj({"title": STRING, "tips": STRINGS}),
+        "already_paid": obj({"title": STRING, "steps": STRINGS}),
+    }, required=["category_tips", "if_paid", "already_paid"])
+    return obj({
+        "label": label,
+        "category": obj({"id": label, "name": STRING, "white_paper_number": NULLABLE_INT}),
+        "risk_score": PROBABILITY,
+        "risk_level": {"enum": ["low", "medium", "high"]},
+        "risk_level_name": STRING,
+        "top": {"type": "array", "items": top, "maxItems": 3},
+        "uncertain": BOOLEAN,
+        "signals": {"type": "array", "items": signal},
+        "explanation": {"oneOf": [ref("Explanation"), {"type": "null"}]},
+        "advice": advice,
+        "similar": {"type": "array", "items": similar},
+    })
+
+
+def category_schema() -> dict:
+    return obj({"id": STRING, "name": STRING, "white_paper_number": NULLABLE_INT, "summary": STRING,
+                "description": STRING, "script": STRINGS, "red_flags": STRINGS, "advice": STRINGS,
+                "if_paid": STRINGS})
+
+
+def typology_schema() -> dict:
+    return obj({"categories": {"type": "array", "items": ref("Category")}, "thresholds": {"type": "object"},
+                "limits": {"type": "object"}, "risk_levels": {"type": "object"},
+                "general_advice": {"type": "object"}, "already_paid": {"type": "object"}})
+
+
+def batch_schemas(max_items: int, max_chars: int) -> dict:
+    item = {"oneOf": [
+        {"type": "string", "maxLength": max_chars},
+        obj({"id": {"description": "Any JSON value; echoed back."}, "text": {"type": "string", "maxLength": max_chars}},
+            required=["text"], extra=True),
+    ]}
+    messages = {"type": "array", "items": item, "maxItems": max_items}
+    entry = obj({"index": INTEGER, "id": {"description": "The item's id, or null."},
+                 "result": {"oneOf": [ref("Prediction"), {"type": "null"}]},
+                 "error": {"oneOf": [ref("ErrorDetail"), {"type": "null"}]}})
+    return {
+        "BatchRequest": {"oneOf": [obj({"messages": messages, "explain": BOOLEAN}, required=["messages"]), messages]},
+        "BatchResponse": obj({"count": INTEGER, "errors": INTEGER, "results": {"type": "array", "items": entry}}),
+    }
+
+
+def components(config: dict) -> dict:
+    typology = load_typology()
+    max_chars = typology.limits["max_text_chars"]
+    schemas = {
+        "ClassifyRequest": obj({"text": {"type": "string", "minLength": 1, "maxLength": max_chars},
+                                "explain": {"type": "boolean", "default": True}}, required=["text"]),
+        "Prediction": prediction_schema(list(typology.label_ids)),
+        "Explanation": explanation_schema(),
+        "Term": term_schema(),
+        "Category": category_schema(),
+        "Typology": typology_schema(),
+        "Health": obj({"status": {"const": "ok"}, "model_version": STRING, "labels": STRINGS,
+                       "metrics": {"type": "object"}}),
+        "ErrorDetail": obj({"code": STRING, "message": STRING}),
+        "Error": obj({"error": ref("ErrorDetail")}),
+        **batch_schemas(config["MAX_BATCH_ITEMS"], max_chars),
+    }
+    return {"schemas": schemas}
+
+
+def json_content(name: str) -> dict:
+    return {"content": {"application/json": {"schema": ref(name)}}}
+
+
+def responses(ok: str, *errors: int) -> dict:
+    descriptions = {400: "Bad input: invalid JSON, not an object, missing or empty text, wrong types",
+                    404: "Not found", 405: "Method not allowed",
+                    413: "Too large: text, batch or body over the limit", 415: "Body is not application/json",
+                    429: "Rate limited (see Retry-After)"}
+    result = {"200": {"description": "OK", **json_content(ok)}}
+    for status in (*errors, 405, 429):
+        result[str(status)] = {"description": descriptions[status], **json_content("Error")}
+    return result
+
+
+def operation(summary: str, ok: str, *errors: int, body: str | None = None) -> dict:
+    op = {"summary": summary, "responses": responses(ok, *errors)}
+    if body:
+        op["requestBody"] = {"required": True, **json_content(body)}
+    return op
+
+
+def paths() -> dict:
+    category_id = {"name": "category_id", "in": "path", "required": True, "schema": STRING}
+    return {
+        "/classify": {"post": operation("Classify one message", "Prediction", 400, 413, 415, body="ClassifyRequest")},
+        "/classify/batch": {"post": operation("Classify up to MAX_BATCH_ITEMS messages; per-item errors",
+                                              "BatchResponse", 400, 413, 415, body="BatchRequest")},
+        "/typology": {"get": operation("The whole typology with advice", "Typology")},
+        "/typology/{category_id}": {"get": {**operation("One category", "Category", 404), "parameters": [category_id]}},
+        "/health": {"get": operation("Status, model version and labels", "Health")},
+        "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1"}}}},
+    }
+
+
+def document(config: dict) -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Scam message risk classifier", "version": "1.0.0",
+                 "description": "Classifies Chinese messages into a fraud typology with risk, explanation and advice. "
+                                "Every error is {\"error\": {\"code\", \"message\"}}."},
+        "servers": [{"url": "/api/v1"}],
+        "paths": paths(),
+        "components": components(config),
+    }

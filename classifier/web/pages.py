@@ -1,0 +1,146 @@
+"""The pages, in Simplified Chinese: check a message, screen a file, learn the typology, about the model."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_file
+
+from classifier import SIGNAL_NAMES, InputError
+
+from . import openapi, uploads
+from .context import get_classifier, read_report, report
+from .errors import ApiError
+
+bp = Blueprint("pages", __name__)
+EXAMPLE_LABELS = ("impersonate_police", "investment", "impersonate_customer_service", "normal")
+
+
+@bp.app_template_filter("category_name")
+def category_name(label: str) -> str:
+    try:
+        return get_classifier().typology.get(label).name
+    except KeyError:
+        return label
+
+
+@bp.app_template_filter("signal_name")
+def signal_name(signal_id: str) -> str:
+    """A red-flag signal's Chinese name (the model's signal features are named by id)."""
+    return SIGNAL_NAMES.get(signal_id, signal_id)
+
+
+def examples() -> list[dict]:
+    """One corpus message per example label, for the "load an example" links."""
+    model = get_classifier()
+    found = []
+    for label in EXAMPLE_LABELS:
+        texts = model.examples_for(label, 1) if label in model.classes_ else []
+        if texts:
+            found.append({"label": label, "name": model.typology.get(label).name, "text": texts[0]})
+    return found
+
+
+@bp.get("/")
+def index():
+    chosen, found = request.args.get("example"), examples()
+    text = next((example["text"] for example in found if example["label"] == chosen), "")
+    return render_template("index.html", text=text, examples=found)
+
+
+@bp.post("/")
+def check():
+    text = request.form.get("text", "")
+    try:
+        prediction = get_classifier().classify(get_classifier().check(text), explain=True)
+    except InputError as exc:
+        error = ApiError.from_input_error(exc)
+        page = render_template("index.html", text=text, examples=examples(), error=error)
+        return page, error.status
+    return render_template("index.html", text=text, examples=examples(), result=prediction.to_dict())
+
+
+@bp.get("/batch")
+def batch():
+    return render_template("batch.html")
+
+
+@bp.post("/batch")
+def batch_upload():
+    model, file = get_classifier(), request.files.get("file")
+    text_field = request.form.get("text_field", "").strip() or "text"
+    try:
+        if request.form.get("action") == "download":
+            chunks = uploads.csv_download(file, model, text_field)
+            return Response(chunks, mimetype="text/csv", headers={
+                "Content-Disposition": 'attachment; filename="screening_results.csv"'})
+        screening = uploads.screen_upload(file, model, text_field, current_app.config["BATCH_TABLE_ROWS"])
+    except InputError as exc:
+        return render_template("batch.html", error=exc.message, text_field=text_field), 400
+    inline = len(screening.csv_bytes) <= current_app.config["INLINE_DOWNLOAD_BYTES"]
+    return render_template("batch.html", screening=screening, text_field=text_field,
+                           download=uploads.data_uri(screening.csv_bytes) if inline else None,
+                           typology=model.typology)
+
+
+def teaching(category) -> dict:
+    """What the teaching page shows for one category: examples and the terms the model weighs most."""
+    model = get_classifier()
+    known = category.id in model.classes_
+    return {
+        "category": category,
+        "examples": model.examples_for(category.id, 3) if known else [],
+        "terms": model.top_terms(category.id, 12) if known else [],
+    }
+
+
+@bp.get("/typology")
+def typology():
+    model = get_classifier()
+    sections = [teaching(category) for category in model.typology.categories]
+    return render_template("typology.html", sections=sections,
+                           confusion_matrix=report("confusion_matrix.png") is not None)
+
+
+@bp.get("/typology/<category_id>")
+def category(category_id: str):
+    try:
+        section = teaching(get_classifier().typology.get(category_id))
+    except KeyError:
+        raise ApiError(404, "unknown_category", "没有这个诈骗类型。") from None
+    return render_template("category.html", section=section)
+
+
+@bp.get("/about")
+def about():
+    model = get_classifier()
+    metrics = getattr(model, "manifest_", {}).get("metrics") or {}
+    scalars = {key: value for key, value in metrics.items() if isinstance(value, (int, float, str))}
+    return render_template(
+        "about.html", version=model.version, labels=model.classes_, metrics=scalars,
+        model_card=read_report("MODEL_CARD.md"), evaluation=read_report("evaluation.md"),
+        confusion_matrix=report("confusion_matrix.png") is not None,
+    )
+
+
+@bp.get("/reports/confusion_matrix.png")
+def confusion_matrix():
+    path = report("confusion_matrix.png")
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype="image/png")
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    return jsonify(openapi.document(current_app.config))
+
+
+@bp.after_app_request
+def security_headers(response: Response) -> Response:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'",
+    )
+    return response

@@ -1,0 +1,124 @@
+"""Every subcommand, on the small model, and the bad inputs a user is likely to give."""
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from classifier.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SCAM = "高价收购银行卡，一张月租三千，安全无风险"
+
+
+@pytest.fixture
+def run(saved_model, capsys):
+    def run(*argv, stdin: bytes | None = None, monkeypatch=None):
+        code = main(["--model", str(saved_model), *argv])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+    return run
+
+
+def test_classify_prints_a_chinese_verdict(run):
+    code, out, _ = run("classify", SCAM)
+    assert code == 0
+    assert "判断：" in out and "风险：" in out and "建议：" in out
+
+
+def test_classify_json(run):
+    code, out, _ = run("classify", "--json", SCAM)
+    result = json.loads(out)
+    assert code == 0 and result["label"] == "mule_recruitment" and result["explanation"]["toward"]
+
+
+def test_classify_reads_stdin(run, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(SCAM.encode()), encoding="utf-8"))
+    code, out, _ = run("classify", "--json")
+    assert json.loads(out)["label"] == "mule_recruitment"
+
+
+def test_classify_empty_text_is_a_clean_error(run, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"  \n"), encoding="utf-8"))
+    code, out, err = run("classify")
+    assert code == 1 and "error: text is empty" in err and out == ""
+
+
+def test_screen_gb18030_csv_with_a_broken_row(run, tmp_path):
+    source = tmp_path / "export.csv"
+    source.write_bytes(f"编号,text\n1,{SCAM}\n2\n3,周末一起吃饭\n".encode("gb18030"))
+    target = tmp_path / "out.csv"
+    code, _, err = run("screen", str(source), "--output", str(target), "--no-progress")
+    assert code == 0 and "3 rows screened, 1 with errors" in err
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert [row["编号"] for row in rows] == ["1", "2", "3"]
+    assert rows[0]["label"] == "mule_recruitment" and rows[0]["risk_level"] in {"medium", "high"}
+    assert rows[1]["error"] and rows[2]["label"] == "normal"
+
+
+def test_screen_jsonl_to_stdout_with_two_jobs(run, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(json.dumps({"id": i, "content": t}, ensure_ascii=False) for i, t in enumerate([SCAM, "你好"])), encoding="utf-8")
+    code, out, _ = run("screen", str(source), "--text-field", "content", "--jobs", "2", "--no-progress")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [row["id"] for row in rows] == [0, 1]
+    assert rows[0]["content"] == SCAM and rows[0]["label"] == "mule_recruitment"
+
+
+def test_screen_txt_from_stdin(run, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(f"{SCAM}\n周末一起吃饭\n".encode()), encoding="utf-8"))
+    code, out, _ = run("screen", "-", "--format", "txt", "--no-progress")
+    assert code == 0 and len(out.splitlines()) == 2
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["screen", "missing.csv"], "no such file"),
+        (["screen", "data.xlsx"], "cannot tell the format"),
+        (["screen", "-"], "needs --format"),
+    ],
+)
+def test_screen_bad_invocations_fail_cleanly(run, argv, message):
+    code, _, err = run(*argv)
+    assert code == 1 and message in err
+
+
+def test_screen_refuses_zero_jobs(run, tmp_path):
+    code, _, err = run("screen", str(FIXTURES / "mini_train.jsonl"), "--jobs", "0")
+    assert code == 2 and "--jobs" in err
+
+
+def test_train_and_evaluate(tmp_path, capsys):
+    data = tmp_path / "data"
+    (data / "eval").mkdir(parents=True)
+    rows = (FIXTURES / "mini_train.jsonl").read_text(encoding="utf-8").splitlines()
+    (data / "train.jsonl").write_text("\n".join(rows[::2] + rows[1::4]) + "\n", encoding="utf-8")
+    (data / "eval" / "eval.jsonl").write_text("\n".join(rows[3::4]) + "\n", encoding="utf-8")
+    model = tmp_path / "models" / "m.joblib"
+    assert main(["train", "--data", str(data), "--out", str(model)]) == 0
+    assert model.exists() and (model.parent / "MODEL_CARD.md").exists()
+    assert main(["--model", str(model), "evaluate", "--data", str(data / "eval"), "--out", str(tmp_path / "report")]) == 0
+    out = capsys.readouterr().out
+    assert "macro-F1" in out and (tmp_path / "report" / "confusion_matrix.png").stat().st_size > 1000
+
+
+def test_missing_model_is_trained_on_first_use_and_said(tmp_path, capsys, monkeypatch):
+    import classifier.training as training
+
+    monkeypatch.setattr(training, "DEFAULT_DATA_DIR", FIXTURES)
+    called = {}
+    real_train = training.train
+
+    def train(data_dir, out, notify):
+        called["data"] = data_dir
+        return real_train(FIXTURES, out, eval_dir=tmp_path / "none", notify=notify)
+
+    monkeypatch.setattr(training, "train", train)
+    code = main(["--model", str(tmp_path / "new.joblib"), "classify", SCAM])
+    assert code == 0 and "no model at" in capsys.readouterr().err

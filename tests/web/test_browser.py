@@ -1,0 +1,131 @@
+"""A real browser (Debian's chromium, driven by Playwright) against a real HTTP server.
+
+Runs when /usr/bin/chromium exists; without it the test is skipped locally but fails in CI (CI=1).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
+                       reason="chromium is not installed (apt-get install chromium); required when CI is set"),
+]
+
+
+@pytest.fixture(scope="module")
+def server(small_classifier):
+    """The app on a free loopback port, served by a real HTTP server in a thread."""
+    from classifier.web import create_app
+
+    app = create_app({"CLASSIFIER": small_classifier, "RATE_LIMIT": None})
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def test_paste_a_scam_message_and_see_the_highlighted_verdict(server, page, scam_text):
+    page.goto(server + "/")
+    page.fill("#text", scam_text)
+    page.get_by_role("button", name="开始检查").click()
+    page.wait_for_selector("#result")
+    assert "冒充公检法及政府机关诈骗" in page.inner_text("h2.category")
+    assert page.inner_text(".risk-badge") in ("中风险", "高风险")
+    marks = page.locator("#highlighted mark.hl[class*=up]")
+    assert marks.count() > 0
+    assert any(word in " ".join(marks.all_inner_texts()) for word in ("洗钱", "安全账户", "涉嫌", "公安局", "民警"))
+    assert page.inner_text("#highlighted").replace("\n", "") == scam_text.replace("\n", "")
+    assert "96110" in page.inner_text(".already-paid")
+    assert page.locator("#text").input_value() == scam_text  # the message stays in the box
+
+
+def test_load_an_example_with_one_click(server, page):
+    page.goto(server + "/")
+    page.locator(".examples a").first.click()
+    assert page.locator("#text").input_value().strip()
+
+
+def test_upload_a_csv_and_download_the_results(server, page, scam_text):
+    content = f"id,text\n1,{scam_text}\n2,妈，周末回家吃饭吗？\n=3,\n".encode("gb18030")
+    page.goto(server + "/batch")
+    page.set_input_files("#file", files=[{"name": "messages.csv", "mimeType": "text/csv", "buffer": content}])
+    page.get_by_role("button", name="筛查并查看结果").click()
+    page.wait_for_selector("#summary")
+    assert "共 3 行" in page.inner_text("#summary")
+    assert "冒充公检法及政府机关诈骗" in page.inner_text("table.results")
+    with page.expect_download() as info:
+        page.click("#download")
+    check_download(info.value, scam_text)
+
+
+def test_direct_download_button(server, page, scam_text):
+    content = f"id,text\n1,{scam_text}\n=3,\n".encode("utf-8")
+    page.goto(server + "/batch")
+    page.set_input_files("#file", files=[{"name": "messages.csv", "mimeType": "text/csv", "buffer": content}])
+    with page.expect_download() as info:
+        page.get_by_role("button", name="筛查并直接下载 CSV").click()
+    check_download(info.value, scam_text)
+
+
+def check_download(download, scam_text):
+    data = Path(download.path()).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0]["text"] == scam_text and rows[0]["label"] == "impersonate_police"
+    assert rows[-1]["id"] == "'=3" and rows[-1]["error"]
+
+
+@pytest.mark.parametrize("path", ["/", "/batch", "/typology", "/about"])
+def test_pages_fit_a_phone_screen(server, browser, path):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(server + path)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    context.close()
+    assert overflow <= 1
+
+
+def test_works_without_javascript(server, browser, scam_text):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "/")
+    page.fill("#text", scam_text)
+    page.get_by_role("button", name="开始检查").click()
+    page.wait_for_selector("#result")
+    assert page.locator("#highlighted mark").count() > 0
+    context.close()
