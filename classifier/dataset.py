@@ -32,6 +32,11 @@ MIN_TRAIN_NORMAL = 3000
 MIN_EVAL_PER_FRAUD_LABEL = 40
 MIN_EVAL_NORMAL = 400
 MIN_REGISTERS_PER_LABEL = 4
+# Length coverage: people paste whole conversations and e-mails, not only one-line texts.
+LONG_MESSAGE_CHARS = 300
+MIN_LONG_PER_LABEL = 3
+VERY_LONG_MESSAGE_CHARS = 500
+MIN_VERY_LONG_TRAIN = 50
 LENGTH_BINS = (0, 10, 30, 60, 100, 200, 300, 500, 10**9)
 
 
@@ -175,6 +180,12 @@ def _check_split(examples: list[Example], split: str, labels: tuple[str, ...], r
         registers = {example.register for example in examples if example.label == label}
         if split == "train" and len(registers) < MIN_REGISTERS_PER_LABEL:
             report.errors.append(f"{split}: {label} appears in {len(registers)} registers, needs {MIN_REGISTERS_PER_LABEL}")
+        long = sum(1 for example in examples if example.label == label and len(example.text) >= LONG_MESSAGE_CHARS)
+        if split == "train" and long < MIN_LONG_PER_LABEL:
+            report.errors.append(f"{split}: {label} has {long} messages of {LONG_MESSAGE_CHARS}+ characters, needs {MIN_LONG_PER_LABEL}")
+    very_long = sum(1 for example in examples if len(example.text) >= VERY_LONG_MESSAGE_CHARS)
+    if split == "train" and very_long < MIN_VERY_LONG_TRAIN:
+        report.errors.append(f"{split}: {very_long} messages of {VERY_LONG_MESSAGE_CHARS}+ characters, needs {MIN_VERY_LONG_TRAIN}")
     for text in exact_duplicates([example.text for example in examples]):
         report.errors.append(f"{split}: exact duplicate: {text[:40]!r}")
     pairs = near_duplicate_pairs([example.text for example in examples])
