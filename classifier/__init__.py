@@ -8,7 +8,7 @@ Public API (the CLI and the web service use nothing else):
     prediction.to_dict()
 """
 
-from .batch import FORMATS, Record, Summary, Writer, detect_format, open_text, read_records, screen_records, screen_stream
+from .batch import FORMATS, Record, Summary, Writer, detect_format, open_text, printable, read_records, screen_records, screen_stream
 from .errors import ClassifierError, InputError, ModelError
 from .model import ScamClassifier
 from .persistence import DEFAULT_MODEL_PATH
@@ -24,6 +24,7 @@ __all__ = [
     "Writer",
     "detect_format",
     "open_text",
+    "printable",
     "read_records",
     "screen_records",
     "screen_stream",

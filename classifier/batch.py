@@ -152,14 +152,19 @@ def _attach(records: list[Record], results: list[dict[str, Any]]) -> list[Record
     return records
 
 
+def _to_classify(chunk: list[Record]) -> list[Record]:
+    """The records of a chunk that can be classified; the others get their read error as result."""
+    for record in chunk:
+        if record.error is not None:
+            record.result = {"error": record.error}
+    return [record for record in chunk if record.error is None]
+
+
 def screen_records(classifier, records: Iterable[Record], chunk_size: int = CHUNK_SIZE) -> Iterator[Record]:
     """Classify records chunk by chunk in one process; yields them in input order with ``result`` set."""
     records = iter(records)
     while chunk := list(islice(records, chunk_size)):
-        todo = [record for record in chunk if record.error is None]
-        for record in chunk:
-            if record.error is not None:
-                record.result = {"error": record.error}
+        todo = _to_classify(chunk)
         _attach(todo, classify_texts(classifier, [record.text for record in todo]))
         yield from chunk
 
@@ -189,10 +194,7 @@ def screen_records_parallel(model_path: str | Path, records: Iterable[Record], j
         pending: deque = deque()
         while True:
             while len(pending) < 2 * jobs and (chunk := list(islice(records, chunk_size))):
-                todo = [record for record in chunk if record.error is None]
-                for record in chunk:
-                    if record.error is not None:
-                        record.result = {"error": record.error}
+                todo = _to_classify(chunk)
                 pending.append((chunk, todo, pool.apply_async(_classify_in_worker, ([r.text for r in todo],))))
             if not pending:
                 return
@@ -224,15 +226,11 @@ def excel_safe(value: Any) -> Any:
     return value
 
 
-def _clean(value: Any) -> Any:
-    # Undecodable input bytes were kept as surrogates so that rows are never lost; write them as U+FFFD.
-    if isinstance(value, str):
-        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace") if _has_surrogate(value) else value
+def printable(value: Any) -> Any:
+    """Undecodable input bytes were kept as surrogates so that rows are never lost; show them as U+FFFD."""
+    if isinstance(value, str) and any("\udc80" <= char <= "\udcff" for char in value):
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     return value
-
-
-def _has_surrogate(text: str) -> bool:
-    return any("\udc80" <= char <= "\udcff" for char in text)
 
 
 class Writer:
@@ -249,7 +247,7 @@ class Writer:
             self._csv.writeheader()
 
     def write(self, record: Record) -> None:
-        row = {key: _clean(value) for key, value in output_row(record).items()}
+        row = {key: printable(value) for key, value in output_row(record).items()}
         if self._csv is None:
             self.stream.write(json.dumps(row, ensure_ascii=False) + "\n")
             return

@@ -22,7 +22,7 @@ from .explain import ExampleIndex, LinearModel, explain
 from .features import build_features
 from .normalise import normalise_all, normalise_with_offsets
 from .prediction import Prediction
-from .signals import find_signals
+from .signals import RED_FLAG_IDS, find_signals
 from .typology import NORMAL, Typology, load_typology
 
 
@@ -131,11 +131,11 @@ class ScamClassifier:
         normalised = normalise_with_offsets(text)
         features = self.pipeline_.named_steps["features"]
         row = features.transform([normalised.text])
-        signals = find_signals(text, normalised)
+        cues = find_signals(text, normalised, context=True)  # every signal feature, to place its weight
         words = row[:, : len(features.transformer_list[0][1].vocabulary_)]
         return dict(
-            signals=tuple(signals),
-            explanation=explain(text, normalised, row, signals, self.linear_, label, fraud_label),
+            signals=tuple(signal for signal in cues if signal.type in RED_FLAG_IDS),
+            explanation=explain(text, normalised, row, cues, self.linear_, label, fraud_label),
             similar=self.examples_.nearest(words),
         )
 

@@ -57,8 +57,17 @@ SIGNAL_TYPES: tuple[tuple[str, str, re.Pattern], ...] = (
         r"公安局|派出所|警官|民警|检察院|检察官|法院|通缉|逮捕|拘留|涉嫌|洗钱|刑侦|经侦|立案|案件|医保局|社保局|税务局"
     )),
 )
-SIGNAL_IDS = tuple(signal_id for signal_id, _, _ in SIGNAL_TYPES)
-SIGNAL_NAMES = {signal_id: name for signal_id, name, _ in SIGNAL_TYPES}
+# Context cues are model features too, but not red flags: they are never listed as "危险信号".
+CONTEXT_CUES: tuple[tuple[str, str, re.Pattern], ...] = (
+    ("warning_language", "反诈提醒或识破骗局的说法", re.compile(
+        r"骗子|骗人|骗局|诈骗|别信|不要(?:相)?信|谨防|警惕|提防|防骗|反诈|虚假宣传|智商税|都是假的|噱头|"
+        r"不(?:会|存在)[^。！？\n]{0,8}(?:索要|要求|收取|所谓)|官方(?:app|渠道|客服|电话)|报警|96110"
+    )),
+)
+FEATURE_TYPES = SIGNAL_TYPES + CONTEXT_CUES
+SIGNAL_IDS = tuple(signal_id for signal_id, _, _ in FEATURE_TYPES)
+SIGNAL_NAMES = {signal_id: name for signal_id, name, _ in FEATURE_TYPES}
+RED_FLAG_IDS = frozenset(signal_id for signal_id, _, _ in SIGNAL_TYPES)
 
 
 @dataclass(frozen=True)
@@ -76,15 +85,15 @@ class Signal:
 
 
 def signal_counts(normalised_text: str) -> list[int]:
-    """How many times each signal type matches, in ``SIGNAL_IDS`` order (model features)."""
-    return [len(pattern.findall(normalised_text)) for _, _, pattern in SIGNAL_TYPES]
+    """How many times each signal type and context cue matches, in ``SIGNAL_IDS`` order (model features)."""
+    return [len(pattern.findall(normalised_text)) for _, _, pattern in FEATURE_TYPES]
 
 
-def find_signals(text: str, normalised: NormalisedText | None = None) -> list[Signal]:
-    """Every red flag in ``text``, sorted by position, with spans in ``text`` itself."""
+def find_signals(text: str, normalised: NormalisedText | None = None, context: bool = False) -> list[Signal]:
+    """Every red flag in ``text`` (and context cues if ``context``), sorted by position, spans in ``text``."""
     normalised = normalised or normalise_with_offsets(text)
     found = []
-    for signal_id, name, pattern in SIGNAL_TYPES:
+    for signal_id, name, pattern in FEATURE_TYPES if context else SIGNAL_TYPES:
         for match in pattern.finditer(normalised.text):
             if match.end() > match.start():
                 start, end = normalised.source_span(*match.span())

@@ -1,6 +1,6 @@
 import pytest
 
-from classifier.signals import SIGNAL_IDS, find_signals, signal_counts
+from classifier.signals import RED_FLAG_IDS, SIGNAL_IDS, find_signals, signal_counts
 from classifier.normalise import normalise
 
 EXAMPLES = {
@@ -19,8 +19,16 @@ EXAMPLES = {
 }
 
 
-def test_every_signal_type_has_an_example():
-    assert set(EXAMPLES) == set(SIGNAL_IDS)
+def test_every_red_flag_has_an_example():
+    assert set(EXAMPLES) == set(RED_FLAG_IDS)
+
+
+def test_warning_language_is_a_feature_but_not_a_red_flag():
+    text = "那种电话都是骗子，别信"
+    assert find_signals(text) == []
+    cues = find_signals(text, context=True)
+    assert {cue.type for cue in cues} == {"warning_language"}
+    assert signal_counts(normalise(text))[SIGNAL_IDS.index("warning_language")] == 2
 
 
 @pytest.mark.parametrize("signal_id, text", EXAMPLES.items())

@@ -9,7 +9,7 @@ from typing import Iterator
 
 from werkzeug.datastructures import FileStorage
 
-from classifier import InputError, Summary, Writer, detect_format, open_text, read_records, screen_records, screen_stream
+from classifier import InputError, Summary, Writer, detect_format, open_text, printable, read_records, screen_records, screen_stream
 
 BOM = "\ufeff"
 
@@ -22,8 +22,7 @@ class Screening:
 
 
 def clean(value) -> str:
-    """Undecodable input bytes were kept as surrogates; show them as U+FFFD."""
-    return str(value if value is not None else "").encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return str(printable(value) if value is not None else "")
 
 
 def screened(file: FileStorage, model, text_field: str):
