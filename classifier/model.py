@@ -7,6 +7,7 @@ learned by cross-validation). Fitted attributes end in ``_``.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -34,12 +35,24 @@ class ScamClassifier:
     'impersonate_police'
     """
 
-    def __init__(self, C: float = 20.0, calibration_folds: int = 5, typology: Typology | None = None):
+    def __init__(
+        self, C: float = 60.0, class_balance: float = 0.5, calibration_folds: int = 5, typology: Typology | None = None
+    ):
         self.C = C
+        self.class_balance = class_balance
         self.calibration_folds = calibration_folds
         self.typology = typology or load_typology()
 
     # --- training -------------------------------------------------------------------------
+
+    def class_weights(self, labels: Sequence[str]) -> dict[str, float]:
+        """(n / (k · n_label)) ** class_balance: 0 is no reweighting, 1 is fully balanced classes.
+
+        C=60 and 0.5 were chosen by 3-fold cross-validation on the training split (never the eval
+        split): full balancing caught 4 points more scams but flagged 2.5× as many normal messages.
+        """
+        counts = Counter(labels)
+        return {label: (len(labels) / (len(counts) * count)) ** self.class_balance for label, count in counts.items()}
 
     def build_pipeline(self) -> Pipeline:
         linear = LogisticRegression(C=self.C, max_iter=3000)
@@ -60,7 +73,10 @@ class ScamClassifier:
             raise InputError("texts and labels differ in length", code="length_mismatch")
         if NORMAL not in labels or len(set(labels)) < 2:
             raise InputError("training needs 'normal' and at least one fraud label", code="too_few_labels")
-        self.pipeline_ = self.build_pipeline().fit(texts, list(labels))
+        weights = self.class_weights(list(labels))  # as sample weights: calibration refits on encoded labels
+        self.pipeline_ = self.build_pipeline().fit(
+            texts, list(labels), classifier__sample_weight=np.array([weights[label] for label in labels])
+        )
         self.classes_ = list(self.pipeline_.classes_)
         words = self.pipeline_.named_steps["features"].transformer_list[0][1]
         self.examples_ = ExampleIndex(words.transform(normalise_all(texts)), texts, labels)
