@@ -1,8 +1,8 @@
 """``ScamClassifier``: the scikit-learn pipeline plus everything a prediction needs around it.
 
 Pipeline: ``normalise`` (text → canonical text) → ``features`` (word + char TF-IDF + signals)
-→ ``classifier`` (logistic regression with sigmoid calibration, fitted on all data; calibration
-learned by cross-validation). Fitted attributes end in ``_``.
+→ ``classifier`` (logistic regression fitted on all data, with a temperature learned by
+cross-validation). Fitted attributes end in ``_``.
 """
 
 from __future__ import annotations
@@ -59,8 +59,11 @@ class ScamClassifier:
         return Pipeline([
             ("normalise", FunctionTransformer(normalise_all)),
             ("features", build_features()),
+            # Temperature scaling keeps the softmax over all labels (one shared temperature). Per-label
+            # sigmoid calibration does not: it rated a blatant fake-police script 40% police, 39% normal,
+            # because it maps "normal"'s raw score to a probability without looking at the other labels.
             ("classifier", CalibratedClassifierCV(
-                linear, method="sigmoid", cv=self.calibration_folds, ensemble=False
+                linear, method="temperature", cv=self.calibration_folds, ensemble=False
             )),
         ])
 

@@ -52,7 +52,7 @@ def render_model_card(classifier, examples, report) -> str:
         "- Pipeline: normalisation (NFKC, traditional → simplified, separators collapsed, links/phones/handles/amounts/"
         "numbers as typed tokens) → TF-IDF over jieba words (1–2-grams) + character 2–4-grams + 12 red-flag signal counts and 1 context cue "
         f"→ logistic regression (C={classifier.C}, class weights (n / k·n_label)^{classifier.class_balance}) "
-        f"with sigmoid calibration ({classifier.calibration_folds}-fold).",
+        f"with temperature scaling ({classifier.calibration_folds}-fold).",
         f"- Libraries: {libraries}.",
         "- `risk_score` = 1 − P(normal); levels and the `uncertain` rule come from `classifier/typology.yaml`.",
         "",
