@@ -7,6 +7,7 @@ cross-validation). Fitted attributes end in ``_``.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -25,6 +26,10 @@ from .normalise import normalise_all, normalise_with_offsets
 from .prediction import Prediction
 from .signals import RED_FLAG_IDS, find_signals
 from .typology import NORMAL, Typology, load_typology
+
+
+# Undecodable input bytes arrive as surrogates (``errors="surrogateescape"``); checked on every message.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ScamClassifier:
@@ -105,7 +110,7 @@ class ScamClassifier:
         limit = self.typology.limits["max_text_chars"]
         if len(text) > limit:
             raise InputError(f"text has {len(text)} characters; the limit is {limit}", code="text_too_long")
-        if any("\ud800" <= char <= "\udfff" for char in text):
+        if _SURROGATE.search(text):
             raise InputError("text contains invalid (undecodable) characters", code="invalid_encoding")
         return text
 

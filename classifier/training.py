@@ -56,6 +56,6 @@ def load_or_train(
     """
     path = Path(path or DEFAULT_MODEL_PATH)
     if not path.exists():
-        notify(f"no model at {path}: training one from {data_dir} (this takes a minute or two, once)")
+        notify(f"no model at {path}: training one from {data_dir} (this takes a few minutes, once)")
         train(data_dir, path, notify=notify)
     return ScamClassifier.load(path)

@@ -16,7 +16,7 @@ SCAM = "高价收购银行卡，一张月租三千，安全无风险"
 
 @pytest.fixture
 def run(saved_model, capsys):
-    def run(*argv, stdin: bytes | None = None, monkeypatch=None):
+    def run(*argv):
         code = main(["--model", str(saved_model), *argv])
         captured = capsys.readouterr()
         return code, captured.out, captured.err

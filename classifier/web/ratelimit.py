@@ -13,7 +13,7 @@ import time
 
 from flask import Flask, current_app, request
 
-from .errors import ApiError
+from .errors import HTTP_CODES, ApiError
 
 PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 EXEMPT = ("/api/v1/health", "/api/v1/openapi.json", "/openapi.json")
@@ -61,8 +61,8 @@ def _check():
         return None
     retry_after = limiter.hit(request.remote_addr or "unknown")
     if retry_after is not None:
-        raise ApiError(429, "rate_limited", "Too many requests; slow down and retry later.",
-                       {"Retry-After": str(max(1, math.ceil(retry_after)))})
+        code, message = HTTP_CODES[429]
+        raise ApiError(429, code, message, {"Retry-After": str(max(1, math.ceil(retry_after)))})
     return None
 
 
