@@ -51,25 +51,27 @@ _SEPARATORS = re.compile(rf"(?<=[{_HAN}])[\s\-_·•*.|~/\\]{{1,3}}(?=[{_HAN}])"
 _CONTACT_WORDS = r"(?:vx|wx|v信|微信|薇信|威信|徽信|qq|扣扣|企鹅|tg|telegram|飞机|电报|whatsapp|line)"
 
 # Order matters: links before e-mails before phones before amounts before bare numbers.
+# A pattern that can only start with a few characters opens with a lookahead on them: the same
+# matches, but ``re`` skips ahead to those characters instead of trying every branch everywhere.
 _TOKEN_PATTERNS = (
     ("url", re.compile(
-        r"(?:https?://|www\.)[^\s<>\"'，。！？；、）)】」]+"
+        r"(?=[a-z0-9])(?:(?:https?://|www\.)[^\s<>\"'，。！？；、）)】」]+"
         r"|(?<![\w@.])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|cn|net|cc|top|xyz|vip|org|info|io|me|app|shop|club|site|"
-        r"online|link|ltd|co|icu|fun|live|pro|tk|ml|hk)(?:/[^\s，。！？；、）)】」]*)?(?![a-z0-9])"
+        r"online|link|ltd|co|icu|fun|live|pro|tk|ml|hk)(?:/[^\s，。！？；、）)】」]*)?(?![a-z0-9]))"
     )),
     ("handle", re.compile(r"[a-z0-9._+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+")),
     ("handle", re.compile(rf"{_CONTACT_WORDS}(?:号|账号|id)?\s*[:：]?\s*(?P<token>[a-z0-9][a-z0-9_-]{{4,24}})(?![a-z0-9_-])")),
     ("phone", re.compile(
-        r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)"
+        r"(?=[+\d])(?:(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)"
         r"|(?<!\d)[48]00[- ]?\d{3}[- ]?\d{4}(?!\d)"
-        r"|(?<!\d)0\d{2,3}-\d{7,8}(?!\d)"
+        r"|(?<!\d)0\d{2,3}-\d{7,8}(?!\d))"
     )),
     ("amount", re.compile(
-        r"[¥$]\s?\d[\d,]*(?:\.\d+)?(?:\s?[万千百亿])?(?:元|块)?"
-        r"|\d[\d,]*(?:\.\d+)?\s?(?:万元|千元|元|块钱|块|万|w|rmb|usdt|u)(?![a-z])"
+        r"(?=[¥$\d])(?:[¥$]\s?\d[\d,]*(?:\.\d+)?(?:\s?[万千百亿])?(?:元|块)?"
+        r"|\d[\d,]*(?:\.\d+)?\s?(?:万元|千元|元|块钱|块|万|w|rmb|usdt|u)(?![a-z]))"
     )),
     # Six or more digits: codes, card and order numbers. Shorter runs (95588, 96110, 12306) stay readable.
-    ("number", re.compile(r"(?<![\d\ue000-\ue004])\d(?:[\d*]|[ -](?=\d)){5,}")),
+    ("number", re.compile(r"(?=\d)(?<![\d\ue000-\ue004])\d(?:[\d*]|[ -](?=\d)){5,}")),
 )
 
 
@@ -131,13 +133,19 @@ def _substitute(pattern, replacement, chars, starts, ends):
     return out_chars, out_starts, out_ends
 
 
-def _substitute_text(pattern, replacement, text):
-    pieces, position = [], 0
-    for begin, finish in _spans(pattern, text):
-        pieces += (text[position:begin], replacement)
-        position = finish
-    pieces.append(text[position:])
-    return "".join(pieces)
+def _replacement(pattern: re.Pattern, token: str):
+    """For ``pattern.sub``: the token in place of the match, or of its ``token`` group if it has one."""
+    if "token" not in pattern.groupindex:
+        return token
+
+    def replace(match: re.Match) -> str:
+        begin, finish = match.span("token")
+        return match.string[match.start() : begin] + token + match.string[finish : match.end()]
+
+    return replace
+
+
+_TEXT_SUBSTITUTIONS = tuple((pattern, _replacement(pattern, TOKEN_CHARS[name])) for name, pattern in _TOKEN_PATTERNS)
 
 
 def normalise_with_offsets(text: str) -> NormalisedText:
@@ -152,8 +160,8 @@ def normalise(text: str) -> str:
     """Canonical form of ``text`` (same result as ``normalise_with_offsets(text).text``, faster)."""
     folded = text.translate(_FOLD_TABLE)
     folded = _SEPARATORS.sub("", folded)
-    for name, pattern in _TOKEN_PATTERNS:
-        folded = _substitute_text(pattern, TOKEN_CHARS[name], folded)
+    for pattern, replacement in _TEXT_SUBSTITUTIONS:
+        folded = pattern.sub(replacement, folded)
     return folded
 
 
