@@ -11,6 +11,7 @@ import codecs
 import csv
 import io
 import json
+import re
 from collections import deque
 from dataclasses import dataclass, field
 from itertools import islice
@@ -25,6 +26,7 @@ RESULT_PREFIX = "screen_"  # used for our columns only when the input already ha
 CHUNK_SIZE = 1000
 SNIFF_BYTES = 1 << 16
 EXCEL_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_ESCAPED_BYTES = re.compile("[\udc80-\udcff]")  # what errors="surrogateescape" makes of undecodable bytes
 
 
 @dataclass
@@ -228,7 +230,7 @@ def excel_safe(value: Any) -> Any:
 
 def printable(value: Any) -> Any:
     """Undecodable input bytes were kept as surrogates so that rows are never lost; show them as U+FFFD."""
-    if isinstance(value, str) and any("\udc80" <= char <= "\udcff" for char in value):
+    if isinstance(value, str) and _ESCAPED_BYTES.search(value):
         return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     return value
 

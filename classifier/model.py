@@ -123,16 +123,21 @@ class ScamClassifier:
         if not texts:
             return []
         probabilities = self.pipeline_.predict_proba(texts)
-        return [self._prediction(text, row, explain) for text, row in zip(texts, probabilities)]
+        best_three = np.argsort(-probabilities, axis=1, kind="stable")[:, :3]
+        normal = self.classes_.index(NORMAL)
+        return [
+            self._prediction(text, row, ranked, 1.0 - row[normal], explain)
+            for text, row, ranked in zip(texts, probabilities.tolist(), best_three.tolist())
+        ]
 
     def classify(self, text: str, explain: bool = True) -> Prediction:
         return self.predict([text], explain=explain)[0]
 
-    def _prediction(self, text: str, probabilities: np.ndarray, with_explanation: bool) -> Prediction:
-        order = np.argsort(probabilities)[::-1]
-        top = tuple((self.classes_[i], float(probabilities[i])) for i in order[:3])
+    def _prediction(
+        self, text: str, probabilities: list[float], ranked: list[int], risk_score: float, with_explanation: bool
+    ) -> Prediction:
+        top = tuple((self.classes_[i], probabilities[i]) for i in ranked)
         label = top[0][0]
-        risk_score = 1.0 - float(probabilities[self.classes_.index(NORMAL)])
         thresholds = self.typology.thresholds
         second = top[1][1] if len(top) > 1 else 0.0
         prediction = dict(
@@ -146,7 +151,7 @@ class ScamClassifier:
             typology=self.typology,
         )
         if with_explanation:
-            fraud_label = next(self.classes_[i] for i in order if self.classes_[i] != NORMAL)
+            fraud_label = next(label for label, _ in top if label != NORMAL)  # at most one of the best three is normal
             prediction.update(self._details(text, label, fraud_label))
         return Prediction(**prediction)
 
