@@ -1,108 +1,47 @@
 """Features over normalised text: jieba words, character n-grams and red-flag signal counts.
 
-jieba (with the project's fraud vocabulary, ``fraud_words.txt``) is loaded once, at training time;
-the fitted word vectoriser keeps the slice of its dictionary that it needs and pickles with it.
+jieba (with the project's fraud vocabulary, ``fraud_words.txt``) is read once, at training time;
+the fitted word vectoriser keeps the slice of its dictionary that the corpus uses and segments
+with jieba-rs (``rjieba``, the same algorithm compiled), which it rebuilds from that slice on load.
+Both TF-IDF blocks count n-grams with :mod:`classifier.ngrams` at transform time.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jieba
 import numpy as np
+import rjieba
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
+from sklearn.utils.validation import check_is_fitted
 
+from .ngrams import CharSymbols, NgramTable, encode_words
 from .normalise import TOKEN_CHARS
 from .signals import SIGNAL_IDS, signal_counts
 
+if TYPE_CHECKING:
+    import jieba
+
 FRAUD_WORDS_PATH = Path(__file__).with_name("fraud_words.txt")
-# jieba's own split of text into blocks that it segments; everything else is punctuation or space,
-# which we drop, except our typed-token characters, which are words in their own right.
-_JIEBA_BLOCK = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+)")
-_TOKEN_CHARS = frozenset(TOKEN_CHARS.values())
-_ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-
-
-class Segmenter:
-    """jieba's segmentation without HMM (``jieba.lcut(block, HMM=False)``), minus its per-call overhead.
-
-    Same dictionary (jieba's, plus ``fraud_words.txt``), same dynamic programme, same tie-breaking;
-    the log-probabilities are computed once instead of at every character. A test checks that the
-    output equals jieba's on the whole corpus.
-    """
-
-    def __init__(self, frequencies: dict[str, int], total: int):
-        log_total = math.log(total)
-        self.prefixes = frequencies  # every word and every prefix of a word (prefixes have frequency 0)
-        self.log_probability = {word: math.log(freq) - log_total for word, freq in frequencies.items() if freq}
-        self.unknown = -log_total
-
-    @staticmethod
-    def vocabulary_of(texts, tokenizer: jieba.Tokenizer) -> dict[str, int]:
-        """The part of jieba's dictionary that segmentation of ``texts`` can ever look at.
-
-        Segmenting any of ``texts`` with this subset gives exactly what the full dictionary gives,
-        because the dynamic programme only consults words (and prefixes) that occur in the text.
-        """
-        frequencies = tokenizer.FREQ
-        kept: dict[str, int] = {}
-        for text in texts:
-            for block in _JIEBA_BLOCK.findall(text):
-                for start in range(len(block)):
-                    stop = start + 1
-                    while stop <= len(block) and (fragment := block[start:stop]) in frequencies:
-                        kept[fragment] = frequencies[fragment]
-                        stop += 1
-        return kept
-
-    def cut(self, block: str) -> list[str]:
-        size = len(block)
-        score = [0.0] * (size + 1)
-        end = [0] * size
-        prefixes, log_probability = self.prefixes, self.log_probability
-        for start in range(size - 1, -1, -1):
-            best, best_end = None, start + 1
-            stop, fragment = start + 1, block[start]
-            while fragment in prefixes:
-                probability = log_probability.get(fragment)
-                if probability is not None and (best is None or probability + score[stop] >= best):
-                    best, best_end = probability + score[stop], stop
-                if stop >= size:
-                    break
-                stop += 1
-                fragment = block[start:stop]
-            if best is None:
-                best = self.unknown + score[start + 1]
-            score[start], end[start] = best, best_end
-        return self._words(block, end)
-
-    @staticmethod
-    def _words(block: str, end: list[int]) -> list[str]:
-        # Like jieba, glue runs of single ASCII letters/digits into one word.
-        words, letters, position = [], "", 0
-        while position < len(block):
-            word = block[position:end[position]]
-            if len(word) == 1 and word in _ASCII_ALNUM:
-                letters += word
-            else:
-                if letters:
-                    words.append(letters)
-                    letters = ""
-                words.append(word)
-            position = end[position]
-        if letters:
-            words.append(letters)
-        return words
+# Punctuation and spaces come out of jieba as single-character pieces, which we drop; words start
+# with a letter, a digit, one of jieba's joining characters, or one of our typed-token characters.
+_WORD_JOINERS = frozenset("+#&._%-") | frozenset(TOKEN_CHARS.values())
+# jieba's score of a word is log(frequency / total); the slice of the dictionary we keep must give
+# rjieba the full dictionary's total, so one never-occurring entry carries the rest of the mass.
+_TOTAL_FILLER = "\uf8ff"  # private use: normalisation removes it from every text
+_WHITESPACE_RUNS = re.compile(r"\s\s+")  # what scikit-learn's char analyzer collapses to one space
 
 
 def load_jieba() -> jieba.Tokenizer:
     """jieba's tokenizer with the project's fraud vocabulary added (used at training time only)."""
+    import jieba  # 0.1 s of imports that screening and serving never need
+
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
@@ -111,26 +50,40 @@ def load_jieba() -> jieba.Tokenizer:
     return tokenizer
 
 
-def split_words(text: str, segmenter: Segmenter) -> list[str]:
-    """Words of a normalised text: segmentation of each jieba block, typed tokens kept, punctuation dropped."""
-    words: list[str] = []
-    for index, piece in enumerate(_JIEBA_BLOCK.split(text)):
-        if index % 2:
-            words += segmenter.cut(piece)
-        else:
-            words += [char for char in piece if char in _TOKEN_CHARS]
-    return words
+def dictionary_slice(texts, tokenizer: jieba.Tokenizer) -> dict[str, int]:
+    """The words of jieba's dictionary that occur in ``texts``: all that segmenting them can use.
+
+    The dynamic programme only scores dictionary words found in the text, so segmenting ``texts``
+    with this slice (and the full total) gives exactly what the full dictionary gives.
+    """
+    frequencies = tokenizer.FREQ  # every word, and every prefix of a word with frequency 0
+    kept: dict[str, int] = {}
+    for text in texts:
+        for run in text.split():
+            for start in range(len(run)):
+                stop = start + 1
+                while stop <= len(run) and (fragment := run[start:stop]) in frequencies:
+                    if frequencies[fragment]:
+                        kept[fragment] = frequencies[fragment]
+                    stop += 1
+    return kept
 
 
 class WordTokenizer:
-    """Picklable tokenizer holding its own (fitted) slice of jieba's dictionary."""
+    """jieba segmentation without HMM over a dictionary slice; picklable (rebuilt from the slice)."""
 
     def __init__(self, frequencies: dict[str, int], total: int):
         self.frequencies, self.total = frequencies, total
-        self._segmenter = Segmenter(frequencies, total)
+        self._jieba = rjieba.Jieba.empty()
+        for word, frequency in frequencies.items():
+            if frequency > 0:
+                self._jieba.add_word(word, frequency, None)
+        rest = total - sum(frequency for frequency in frequencies.values() if frequency > 0)
+        if rest > 0:
+            self._jieba.add_word(_TOTAL_FILLER, rest, None)
 
     def __call__(self, text: str) -> list[str]:
-        return split_words(text, self._segmenter)
+        return [word for word in self._jieba.cut(text, False) if word[0].isalnum() or word[0] in _WORD_JOINERS]
 
     def __getstate__(self):
         return {"frequencies": self.frequencies, "total": self.total}
@@ -139,9 +92,29 @@ class WordTokenizer:
         self.__init__(state["frequencies"], state["total"])
 
 
-class JiebaTfidfVectorizer(TfidfVectorizer):
+class _NgramCountingMixin:
+    """``transform`` through an :class:`NgramTable` built at fit time: the same matrix as
+    scikit-learn's, with the n-grams counted in numpy."""
+
+    def fit_transform(self, raw_documents, y=None):
+        matrix = super().fit_transform(raw_documents, y)
+        self.ngram_table_ = NgramTable(self.vocabulary_, self._symbols_of_term, self.ngram_range[1])
+        return matrix
+
+    def fit(self, raw_documents, y=None):
+        self.fit_transform(raw_documents, y)
+        return self
+
+    def transform(self, raw_documents):
+        check_is_fitted(self, "ngram_table_")
+        ids, lengths = self._encode(raw_documents)
+        counts = self.ngram_table_.count(ids, lengths, self.ngram_range[0], dtype=self.dtype)
+        return self._tfidf.transform(counts, copy=False)
+
+
+class JiebaTfidfVectorizer(_NgramCountingMixin, TfidfVectorizer):
     """TF-IDF over jieba words. ``fit`` keeps the part of jieba's dictionary the corpus uses
-    (``dictionary_``), so a loaded model segments without loading jieba's 580k-entry dictionary.
+    (``dictionary_``), so a loaded model segments without jieba's 350k-word dictionary.
     On training text the segmentation is exactly jieba's (``lcut(HMM=False)``); on new text,
     words that never occur in the corpus fall apart into characters, which is harmless because
     such words have no feature anyway."""
@@ -155,15 +128,38 @@ class JiebaTfidfVectorizer(TfidfVectorizer):
     def fit_transform(self, raw_documents, y=None):
         raw_documents = list(raw_documents)
         jieba_tokenizer = load_jieba()
-        self.dictionary_ = WordTokenizer(Segmenter.vocabulary_of(raw_documents, jieba_tokenizer), jieba_tokenizer.total)
+        self.dictionary_ = WordTokenizer(dictionary_slice(raw_documents, jieba_tokenizer), jieba_tokenizer.total)
         return super().fit_transform(raw_documents, y)
 
     def build_tokenizer(self):
         return self.dictionary_
 
-    def fit(self, raw_documents, y=None):
-        self.fit_transform(raw_documents, y)
-        return self
+    @staticmethod
+    def _symbols_of_term(term: str) -> list[str]:
+        return term.split(" ")  # words never contain spaces
+
+    def _encode(self, documents):
+        return encode_words(map(self.dictionary_, documents), self.ngram_table_.symbol_ids)
+
+
+class CharTfidfVectorizer(_NgramCountingMixin, TfidfVectorizer):
+    """TF-IDF over character n-grams (scikit-learn's ``analyzer="char"``, counted faster)."""
+
+    def __init__(self, *, ngram_range=(1, 1), min_df=1, max_df=1.0, sublinear_tf=False, dtype=np.float64):
+        super().__init__(
+            analyzer="char", ngram_range=ngram_range, min_df=min_df, max_df=max_df, sublinear_tf=sublinear_tf,
+            dtype=dtype, lowercase=False,
+        )
+
+    def fit_transform(self, raw_documents, y=None):
+        matrix = super().fit_transform(raw_documents, y)
+        self.char_symbols_ = CharSymbols(self.ngram_table_.symbol_ids)
+        return matrix
+
+    _symbols_of_term = staticmethod(tuple)
+
+    def _encode(self, documents):
+        return self.char_symbols_.encode(_WHITESPACE_RUNS.sub(" ", document) for document in documents)
 
 
 class SignalCounts(TransformerMixin, BaseEstimator):
@@ -186,10 +182,7 @@ def build_features() -> FeatureUnion:
     return FeatureUnion(
         [
             ("words", JiebaTfidfVectorizer(ngram_range=(1, 2), min_df=2, max_df=0.5, sublinear_tf=True, dtype=np.float32)),
-            ("chars", TfidfVectorizer(
-                analyzer="char", ngram_range=(2, 4), lowercase=False,
-                min_df=3, max_df=0.5, sublinear_tf=True, dtype=np.float32,
-            )),
+            ("chars", CharTfidfVectorizer(ngram_range=(2, 4), min_df=3, max_df=0.5, sublinear_tf=True, dtype=np.float32)),
             ("signals", SignalCounts()),
         ]
     )

@@ -20,7 +20,7 @@ from .errors import ModelError
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL_PATH = Path(os.environ.get("SCAM_CLASSIFIER_MODEL", PROJECT_ROOT / "models" / "scam_classifier.joblib"))
 # Pickles are only trusted with the exact versions of the libraries whose objects they contain.
-PINNED_LIBRARIES = ("scikit-learn", "numpy", "scipy", "joblib", "jieba")
+PINNED_LIBRARIES = ("scikit-learn", "numpy", "scipy", "joblib", "jieba", "rjieba")
 MANIFEST_FORMAT = 1
 
 

@@ -1,15 +1,19 @@
 import json
-import re
 import pickle
 from pathlib import Path
 
 import pytest
 
-from classifier.features import JiebaTfidfVectorizer, Segmenter, WordTokenizer, build_features, load_jieba, split_words
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from classifier.features import (
+    CharTfidfVectorizer, JiebaTfidfVectorizer, WordTokenizer, build_features, dictionary_slice, load_jieba,
+)
 from classifier.normalise import TOKEN_CHARS, normalise
 
 CORPUS = Path(__file__).parent.parent / "training_data"
-JIEBA_BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")  # jieba's own re_han_default
+WORD_JOINERS = "+#&._%-" + "".join(TOKEN_CHARS.values())
 
 
 @pytest.fixture(scope="module")
@@ -27,21 +31,22 @@ def _texts(limit=400):
 
 def _jieba_words(tokenizer, text):
     # What jieba.lcut(HMM=False) gives, minus punctuation and spaces (which we drop too).
-    return [w for w in tokenizer.lcut(text, HMM=False) if JIEBA_BLOCK.fullmatch(w) or w in TOKEN_CHARS.values()]
+    return [w for w in tokenizer.lcut(text, HMM=False) if w[0].isalnum() or w[0] in WORD_JOINERS]
 
 
-def test_segmenter_reproduces_jieba(jieba_tokenizer):
-    segmenter = Segmenter(jieba_tokenizer.FREQ, jieba_tokenizer.total)
+def test_tokenizer_reproduces_jieba(jieba_tokenizer):
+    tokenizer = WordTokenizer(jieba_tokenizer.FREQ, jieba_tokenizer.total)
     for text in _texts():
-        assert split_words(text, segmenter) == _jieba_words(jieba_tokenizer, text), text
+        assert tokenizer(text) == _jieba_words(jieba_tokenizer, text), text
 
 
-def test_pruned_dictionary_segments_its_texts_like_jieba(jieba_tokenizer):
+def test_dictionary_slice_segments_its_texts_like_jieba(jieba_tokenizer):
     texts = _texts()
-    pruned = Segmenter(Segmenter.vocabulary_of(texts, jieba_tokenizer), jieba_tokenizer.total)
-    assert len(pruned.prefixes) < len(jieba_tokenizer.FREQ) / 5
+    words = dictionary_slice(texts, jieba_tokenizer)
+    assert len(words) < len(jieba_tokenizer.FREQ) / 5
+    tokenizer = WordTokenizer(words, jieba_tokenizer.total)
     for text in texts:
-        assert split_words(text, pruned) == _jieba_words(jieba_tokenizer, text)
+        assert tokenizer(text) == _jieba_words(jieba_tokenizer, text)
 
 
 def test_domain_words_stay_whole(jieba_tokenizer):
@@ -60,6 +65,21 @@ def test_fitted_word_vectoriser_pickles_and_transforms_the_same():
     clone = pickle.loads(pickle.dumps(vectoriser))
     assert (vectoriser.transform(texts) != clone.transform(texts)).nnz == 0
     assert "刷单" in vectoriser.vocabulary_
+
+
+EDGE_CASES = ["", "   ", "a", "中", "空格\n\n  很多   的 文本", "生僻字𠀀𠀁和表情", "한국어 텍스트", "\ue000\ue001 链接 电话"]
+
+
+@pytest.mark.parametrize("vectoriser_class", [JiebaTfidfVectorizer, CharTfidfVectorizer])
+def test_fast_transform_equals_scikit_learn(vectoriser_class):
+    texts = _texts()
+    ngrams = (1, 2) if vectoriser_class is JiebaTfidfVectorizer else (2, 4)
+    vectoriser = vectoriser_class(ngram_range=ngrams, min_df=2, sublinear_tf=True, dtype=np.float32).fit(texts[::2])
+    unseen = texts[1::2] + EDGE_CASES
+    fast, reference = vectoriser.transform(unseen), TfidfVectorizer.transform(vectoriser, unseen)
+    assert fast.shape == reference.shape and fast.dtype == reference.dtype
+    assert fast.nnz == reference.nnz > 0
+    assert abs(fast - reference).max() == 0
 
 
 def test_feature_union_names_every_block():

@@ -17,7 +17,7 @@ def test_round_trip_gives_identical_probabilities(small_model, saved_model):
 def test_manifest_records_what_loading_checks(saved_model):
     manifest = json.loads(manifest_path(saved_model).read_text(encoding="utf-8"))
     assert len(manifest["sha256"]) == 64
-    assert {"scikit-learn", "numpy", "jieba"} <= set(manifest["libraries"])
+    assert {"scikit-learn", "numpy", "jieba", "rjieba"} <= set(manifest["libraries"])
     assert "normal" in manifest["labels"]
     assert manifest["metrics"] == {"macro_f1": 1.0}
 

@@ -1,0 +1,143 @@
+"""Counting the n-grams of a fitted vocabulary with numpy instead of one dict lookup per n-gram.
+
+scikit-learn's ``CountVectorizer.transform`` builds every n-gram as a Python string and looks it up
+in ``vocabulary_``: about 300 lookups for a 100-character message, most of the cost of screening.
+Here each symbol (a character, or a word) becomes a small integer, each n-gram of symbols becomes
+one int64 (the symbol ids packed side by side), and a whole batch is matched against the sorted
+keys of the vocabulary with one ``np.searchsorted``. The counts are the same matrix that
+``CountVectorizer`` gives; a test checks it on the corpus.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+from scipy import sparse
+
+UNKNOWN = 0  # symbol id of anything outside the vocabulary; no vocabulary key contains it
+
+
+class NgramTable:
+    """The n-grams of a fitted vocabulary as packed integer keys, and the column of each.
+
+    ``symbols_of(term)`` splits a vocabulary term into its symbols: ``tuple`` for character
+    n-grams, ``str.split(" ")`` for word n-grams (scikit-learn joins words with a space).
+    """
+
+    def __init__(self, vocabulary: dict[str, int], symbols_of: Callable[[str], Sequence[str]], max_n: int):
+        terms = list(vocabulary)
+        symbols = sorted({symbol for term in terms for symbol in symbols_of(term)})
+        self.symbol_ids = {symbol: index for index, symbol in enumerate(symbols, start=1)}
+        self.bits = max(1, len(symbols).bit_length())
+        if self.bits * max_n > 63:
+            raise ValueError(f"{len(symbols)} symbols in {max_n}-grams do not fit in 64-bit keys")
+        self.max_n = max_n
+        self.n_features = len(vocabulary)
+        keys = np.array([self._pack(symbols_of(term)) for term in terms], dtype=np.int64)
+        self.columns = HashIndex(keys, np.array([vocabulary[term] for term in terms], dtype=np.int64))
+
+    def _pack(self, symbols: Sequence[str]) -> int:
+        key = 0
+        for symbol in symbols:
+            key = (key << self.bits) | self.symbol_ids[symbol]
+        return key
+
+    def count(self, ids: np.ndarray, lengths: Sequence[int], min_n: int, dtype=np.float64) -> sparse.csr_matrix:
+        """Documents × vocabulary counts, from the symbol ids of all documents laid end to end.
+
+        N-grams with an UNKNOWN symbol are skipped, so the first symbol of a key is never 0 and
+        keys of different lengths never collide (a 3-gram key is at least ``1 << 2 * bits``,
+        above every 2-gram key).
+        """
+        lengths = np.asarray(lengths, dtype=np.int64)
+        ends = np.cumsum(lengths)
+        document = np.repeat(np.arange(len(lengths)), lengths)
+        room = np.repeat(ends, lengths) - np.arange(len(ids))  # symbols left in the document from here
+        unknown_before = np.concatenate(([0], np.cumsum(ids == UNKNOWN)))
+        ids = ids.astype(np.int64)
+        rows, columns = [], []
+        for n in range(min_n, self.max_n + 1):
+            starts = len(ids) - n + 1
+            if starts <= 0:
+                break
+            key = np.zeros(starts, dtype=np.int64)
+            for offset in range(n):
+                key = (key << self.bits) | ids[offset : offset + starts]
+            usable = (room[:starts] >= n) & (unknown_before[n : n + starts] == unknown_before[:starts])
+            column = self.columns.get(key[usable])
+            found = column >= 0
+            rows.append(document[:starts][usable][found])
+            columns.append(column[found])
+        rows_all = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+        columns_all = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64)
+        # COO → CSR adds up repeated (document, n-gram) pairs: those are the counts.
+        return sparse.csr_matrix(
+            (np.ones(len(rows_all), dtype=dtype), (rows_all, columns_all)), shape=(len(lengths), self.n_features)
+        )
+
+
+class HashIndex:
+    """int64 keys → int64 values in an open-addressing hash table, looked up a whole array at a time.
+
+    Binary search in the sorted keys cost about 17 cache misses per query; here a query needs one
+    or two probes in a table small enough to stay in cache. Keys must be non-negative.
+    """
+
+    _EMPTY = -1
+    _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing
+
+    def __init__(self, keys: np.ndarray, values: np.ndarray):
+        self.size_bits = max(4, (2 * len(keys)).bit_length())  # at most half full
+        self.slot_keys = np.full(1 << self.size_bits, self._EMPTY, dtype=np.int64)
+        self.slot_values = np.zeros(1 << self.size_bits, dtype=np.int64)
+        slots = self._home(keys)
+        waiting = np.arange(len(keys))
+        while len(waiting):  # each round places, per free slot, one of the keys that want it
+            free = self.slot_keys[slots[waiting]] == self._EMPTY
+            taken_slots, first = np.unique(slots[waiting[free]], return_index=True)
+            placed = waiting[free][first]
+            self.slot_keys[taken_slots], self.slot_values[taken_slots] = keys[placed], values[placed]
+            waiting = np.setdiff1d(waiting, placed, assume_unique=True)
+            slots[waiting] = (slots[waiting] + 1) & ((1 << self.size_bits) - 1)
+
+    def _home(self, keys: np.ndarray) -> np.ndarray:
+        hashed = keys.astype(np.uint64) * self._MULTIPLIER  # wraps around, as a hash should
+        return (hashed >> np.uint64(64 - self.size_bits)).astype(np.int64)
+
+    def get(self, keys: np.ndarray) -> np.ndarray:
+        """The value of each key, or -1 where the key is absent."""
+        result = np.full(len(keys), -1, dtype=np.int64)
+        slots = self._home(keys)
+        probing = np.arange(len(keys))
+        while len(probing):
+            stored = self.slot_keys[slots]
+            hit = stored == keys[probing]
+            result[probing[hit]] = self.slot_values[slots[hit]]
+            more = ~hit & (stored != self._EMPTY)
+            probing, slots = probing[more], (slots[more] + 1) & ((1 << self.size_bits) - 1)
+        return result
+
+
+class CharSymbols:
+    """Character → symbol id for a whole batch at once (code points looked up in a :class:`HashIndex`)."""
+
+    def __init__(self, symbol_ids: dict[str, int]):
+        code_points = np.array([ord(char) for char in symbol_ids], dtype=np.int64)
+        self.ids = HashIndex(code_points, np.array(list(symbol_ids.values()), dtype=np.int64))
+
+    def encode(self, documents: Iterable[str]) -> tuple[np.ndarray, list[int]]:
+        documents = list(documents)
+        joined = "".join(documents).encode("utf-32-le", "surrogatepass")
+        ids = self.ids.get(np.frombuffer(joined, dtype=np.uint32).astype(np.int64))
+        return np.maximum(ids, UNKNOWN), [len(document) for document in documents]
+
+
+def encode_words(documents: Iterable[list[str]], symbol_ids: dict[str, int]) -> tuple[np.ndarray, list[int]]:
+    """Word lists → symbol ids laid end to end, and the number of words in each document."""
+    ids, lengths = [], []
+    get = symbol_ids.get
+    for words in documents:
+        ids += [get(word, UNKNOWN) for word in words]
+        lengths.append(len(words))
+    return np.array(ids, dtype=np.int64), lengths
