@@ -1,6 +1,8 @@
 import pytest
 
-from classifier.normalise import TOKEN_CHARS, display_term, normalise, normalise_with_offsets
+from classifier.normalise import _TOKEN_PATTERNS, TOKEN_CHARS, display_term, normalise, normalise_with_offsets
+
+from .regex_start import guard_is_complete
 
 CASES = [
     "ＡＢＣ１２３，全角转半角",
@@ -82,3 +84,8 @@ def test_offsets_point_back_to_the_original():
 
 def test_display_term_names_tokens():
     assert display_term("点击" + TOKEN_CHARS["url"]) == "点击〈链接〉"
+
+
+@pytest.mark.parametrize("name, pattern", [(n, p) for n, p in _TOKEN_PATTERNS if p.pattern.startswith("(?=[")])
+def test_first_character_lookahead_misses_no_token(name, pattern):
+    assert guard_is_complete(pattern), name

@@ -1,7 +1,11 @@
+import re
+
 import pytest
 
-from classifier.signals import RED_FLAG_IDS, SIGNAL_IDS, find_signals, signal_counts
 from classifier.normalise import normalise
+from classifier.signals import FEATURE_TYPES, RED_FLAG_IDS, SIGNAL_IDS, find_signals, signal_counts
+
+from .regex_start import guard_is_complete
 
 EXAMPLES = {
     "link": "详情点击 http://t.cn/A6xYz2Qk",
@@ -54,3 +58,15 @@ def test_ordinary_message_has_no_scam_signals():
 def test_counts_follow_signal_order():
     counts = signal_counts(normalise("转账转账"))
     assert counts[SIGNAL_IDS.index("transfer_request")] == 2
+
+
+@pytest.mark.parametrize(
+    "signal_id, pattern", [(signal_id, pattern) for signal_id, _, pattern in FEATURE_TYPES if pattern.pattern.startswith("(?=[")]
+)
+def test_first_character_lookahead_misses_no_match(signal_id, pattern):
+    assert guard_is_complete(pattern), signal_id
+
+
+def test_an_incomplete_lookahead_is_caught():
+    assert not guard_is_complete(re.compile(r"(?=[立马])(?:立即|马上|尽快)"))
+    assert not guard_is_complete(re.compile(r"(?=[a])(?:a?b)"))
