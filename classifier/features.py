@@ -19,6 +19,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
+from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 from sklearn.utils.validation import check_is_fitted
 
 from .ngrams import CharSymbols, NgramTable, encode_words
@@ -108,8 +109,17 @@ class _NgramCountingMixin:
     def transform(self, raw_documents):
         check_is_fitted(self, "ngram_table_")
         ids, lengths = self._encode(raw_documents)
-        counts = self.ngram_table_.count(ids, lengths, self.ngram_range[0], dtype=self.dtype)
-        return self._tfidf.transform(counts, copy=False)
+        return self._weigh(self.ngram_table_.count(ids, lengths, self.ngram_range[0], dtype=self.dtype))
+
+    def _weigh(self, counts):
+        """``TfidfTransformer.transform``'s arithmetic (sublinear tf, idf, l2 norm) without its input
+        validation, which costs about 0.4 ms a call: most of the time for a single message."""
+        if self.sublinear_tf:
+            np.log(counts.data, out=counts.data)
+            counts.data += 1.0
+        counts.data *= self.idf_[counts.indices]
+        inplace_csr_row_normalize_l2(counts)
+        return counts
 
 
 class JiebaTfidfVectorizer(_NgramCountingMixin, TfidfVectorizer):
