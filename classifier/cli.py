@@ -123,10 +123,12 @@ def _formats(args) -> tuple[str, str]:
     in_format = args.format or (detect_format(args.input) if args.input != "-" else None)
     if in_format is None:
         raise InputError("reading stdin needs --format csv|jsonl|txt", code="unknown_format")
-    if args.output and args.output != "-":
+    if args.output_format:
+        out_format = args.output_format
+    elif args.output and args.output != "-":
         out_format = detect_format(args.output)
     else:
-        out_format = args.output_format or in_format
+        out_format = in_format
     if out_format == "txt":
         out_format = "jsonl"  # results need fields; a .txt input comes back as JSON lines
         if args.output and args.output != "-" and args.output.endswith(".txt"):
@@ -200,7 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     screen_cmd.add_argument("input", help="input file, or - for stdin")
     screen_cmd.add_argument("--output", "-o", default="-", help="output file (.csv or .jsonl), or - for stdout")
     screen_cmd.add_argument("--format", choices=("csv", "jsonl", "txt"), help="input format (needed for stdin)")
-    screen_cmd.add_argument("--output-format", choices=("csv", "jsonl"), help="output format for stdout")
+    screen_cmd.add_argument("--output-format", choices=("csv", "jsonl"), help="output format (default: from the output file's name, else the input format)")
     screen_cmd.add_argument("--text-field", default="text", help="column or field holding the message")
     screen_cmd.add_argument("--jobs", type=int, default=1, help="worker processes")
     screen_cmd.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)

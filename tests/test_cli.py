@@ -76,6 +76,14 @@ def test_screen_txt_from_stdin(run, monkeypatch):
     assert code == 0 and len(out.splitlines()) == 2
 
 
+def test_screen_output_format_overrides_the_file_name(run, tmp_path):
+    source, target = tmp_path / "in.txt", tmp_path / "results.out"
+    source.write_text(f"{SCAM}\n周末一起吃饭\n", encoding="utf-8")
+    code, _, _ = run("screen", str(source), "--output", str(target), "--output-format", "csv", "--no-progress")
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
+    assert code == 0 and [row["label"] for row in rows] == ["mule_recruitment", "normal"]
+
+
 @pytest.mark.parametrize(
     "argv, message",
     [
