@@ -36,7 +36,7 @@ evaluate: $(MODEL)
 	$(BIN)/scam-classifier evaluate
 
 validate-data: setup
-	$(BIN)/python -m classifier.dataset
+	$(BIN)/scam-classifier validate
 
 benchmark: $(MODEL)
 	$(BIN)/python benchmarks/throughput.py

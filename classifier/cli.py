@@ -12,6 +12,7 @@ from pathlib import Path
 from . import DEFAULT_MODEL_PATH, ClassifierError, InputError, ScamClassifier, Writer, detect_format, open_text, read_records, screen_records, screen_stream
 from .batch import screen_records_parallel
 from .dataset import load_examples
+from .dataset import main as validate_corpus
 from .evaluation import evaluate, write_reports
 from .training import DEFAULT_DATA_DIR, load_or_train, train
 
@@ -29,6 +30,10 @@ def _classifier(args) -> ScamClassifier:
 def cmd_train(args) -> int:
     train(args.data, args.out, notify=_say)
     return 0
+
+
+def cmd_validate(args) -> int:
+    return validate_corpus([str(args.data)])
 
 
 def cmd_evaluate(args) -> int:
@@ -187,6 +192,10 @@ def build_parser() -> argparse.ArgumentParser:
     train_cmd.add_argument("--data", default=DEFAULT_DATA_DIR, type=Path)
     train_cmd.add_argument("--out", default=DEFAULT_MODEL_PATH, type=Path)
     train_cmd.set_defaults(run=cmd_train)
+
+    validate_cmd = commands.add_parser("validate", help="check a corpus: schema, labels, duplicates, counts (data card rules)")
+    validate_cmd.add_argument("--data", default=DEFAULT_DATA_DIR, type=Path, help="training directory; its eval/ is checked too")
+    validate_cmd.set_defaults(run=cmd_validate)
 
     evaluate_cmd = commands.add_parser("evaluate", help="evaluate on the held-out split and write a report")
     evaluate_cmd.add_argument("--data", default=DEFAULT_DATA_DIR / "eval", type=Path)

@@ -1,7 +1,8 @@
 """Loading and validating the labelled corpus in ``training_data/``.
 
-Run ``python -m classifier.dataset [DIR]`` to print the data card figures and any problem found;
-it exits non-zero when the corpus breaks a rule (schema, labels, duplicates, minimum counts).
+Run ``scam-classifier validate [--data DIR]`` (or ``python -m classifier.dataset [DIR]``) to print
+the data card figures and any problem found; it exits non-zero when the corpus breaks a rule
+(schema, labels, duplicates, minimum counts).
 """
 
 from __future__ import annotations

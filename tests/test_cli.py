@@ -130,3 +130,14 @@ def test_missing_model_is_trained_on_first_use_and_said(tmp_path, capsys, monkey
     monkeypatch.setattr(training, "train", train)
     code = main(["--model", str(tmp_path / "new.joblib"), "classify", SCAM])
     assert code == 0 and "no model at" in capsys.readouterr().err
+
+
+def test_validate_reports_a_corpus_that_breaks_the_rules(tmp_path, capsys):
+    data = tmp_path / "data"
+    (data / "eval").mkdir(parents=True)
+    rows = (FIXTURES / "mini_train.jsonl").read_text(encoding="utf-8").splitlines()
+    (data / "train.jsonl").write_text("\n".join(rows + rows[:1]) + "\n", encoding="utf-8")  # one exact duplicate
+    (data / "eval" / "eval.jsonl").write_text(rows[0] + "\n", encoding="utf-8")
+    code = main(["validate", "--data", str(data)])
+    captured = capsys.readouterr()
+    assert code == 1 and "## train" in captured.out and "eval message also in training" in captured.err
