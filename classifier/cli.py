@@ -11,8 +11,7 @@ from pathlib import Path
 
 from . import DEFAULT_MODEL_PATH, ClassifierError, InputError, ScamClassifier, Writer, detect_format, open_text, read_records, screen_records, screen_stream
 from .batch import screen_records_parallel
-from .dataset import load_examples
-from .dataset import main as validate_corpus
+from .dataset import load_examples, main as validate_corpus
 from .evaluation import evaluate, write_reports
 from .training import DEFAULT_DATA_DIR, load_or_train, train
 

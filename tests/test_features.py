@@ -2,9 +2,8 @@ import json
 import pickle
 from pathlib import Path
 
-import pytest
-
 import numpy as np
+import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from classifier.features import (
