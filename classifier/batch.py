@@ -128,24 +128,16 @@ def read_records(stream: IO[str], fmt: str, text_field: str = "text") -> tuple[l
 
 def classify_texts(classifier, texts: list[Any]) -> list[dict[str, Any]]:
     """Label, category, risk and error for each text; a bad text gets an error, the others go on."""
-    results: list[dict[str, Any]] = [{} for _ in texts]
-    good = []
-    for index, text in enumerate(texts):
-        try:
-            classifier.check(text)
-            good.append(index)
-        except InputError as exc:
-            results[index] = {"error": f"{exc.code}: {exc.message}"}
-    predictions = classifier.predict([texts[index] for index in good])
-    for index, prediction in zip(good, predictions):
-        results[index] = {
-            "label": prediction.label,
-            "category": prediction.category.name,
-            "risk_score": round(prediction.risk_score, 4),
-            "risk_level": prediction.risk_level,
+    return [
+        {"error": f"{outcome.code}: {outcome.message}"} if isinstance(outcome, InputError) else {
+            "label": outcome.label,
+            "category": outcome.category.name,
+            "risk_score": round(outcome.risk_score, 4),
+            "risk_level": outcome.risk_level,
             "error": "",
         }
-    return results
+        for outcome in classifier.predict_each(texts)
+    ]
 
 
 def _attach(records: list[Record], results: list[dict[str, Any]]) -> list[Record]:

@@ -119,7 +119,25 @@ class ScamClassifier:
 
     def predict(self, texts: Iterable[str], explain: bool = False) -> list[Prediction]:
         """One :class:`Prediction` per text; with ``explain`` also signals, explanation and examples."""
-        texts = [self.check(text) for text in texts]
+        return self._predict_checked([self.check(text) for text in texts], explain)
+
+    def predict_each(self, texts: Iterable, explain: bool = False) -> list[Prediction | InputError]:
+        """Like :meth:`predict`, but a text that cannot be classified gets its :class:`InputError`
+        in its place and the others go on (batch screening: no row is lost)."""
+        outcomes: list[Prediction | InputError] = []
+        valid, positions = [], []
+        for position, text in enumerate(texts):
+            try:
+                valid.append(self.check(text))
+                positions.append(position)
+                outcomes.append(None)  # the prediction, filled in below
+            except InputError as error:
+                outcomes.append(error)
+        for position, prediction in zip(positions, self._predict_checked(valid, explain)):
+            outcomes[position] = prediction
+        return outcomes
+
+    def _predict_checked(self, texts: list[str], explain: bool) -> list[Prediction]:
         if not texts:
             return []
         probabilities = self.pipeline_.predict_proba(texts)

@@ -68,6 +68,13 @@ def test_batch_predict_is_light(small_model):
     assert all(p.explanation is None and p.signals == () for p in predictions)
 
 
+def test_predict_each_keeps_bad_texts_in_place(small_model):
+    outcomes = small_model.predict_each([POLICE, "", 42, "你好"])
+    assert [type(outcome).__name__ for outcome in outcomes] == ["Prediction", "InputError", "InputError", "Prediction"]
+    assert outcomes[0].label == "impersonate_police" and outcomes[1].code == "empty_text"
+    assert [o.label for o in outcomes[::3]] == [p.label for p in small_model.predict([POLICE, "你好"])]
+
+
 @pytest.mark.parametrize(
     "bad, code",
     [(None, "not_text"), (42, "not_text"), ("", "empty_text"), ("   \n", "empty_text"),

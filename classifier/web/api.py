@@ -96,19 +96,26 @@ def classify_batch():
     body = json_body()
     explain = flag(body, "explain", False) if isinstance(body, dict) else False
     items = batch_items(body)
-    model = get_classifier()
-    entries, good, texts = [], [], []
+    entries, readable, texts = [], [], []
     for index, item in enumerate(items):
         entry: dict[str, Any] = {"index": index, "id": None, "result": None, "error": None}
         entries.append(entry)
         try:
-            texts.append(model.check(item_text(item, entry)))
-            good.append(entry)
-        except InputError as exc:  # a bad item gets its own error; the others go on
-            entry["error"] = {"code": exc.code, "message": exc.message}
-    for entry, prediction in zip(good, model.predict(texts, explain=explain)):
-        entry["result"] = prediction.to_dict()
-    return jsonify({"count": len(entries), "errors": len(entries) - len(good), "results": entries})
+            texts.append(item_text(item, entry))
+            readable.append(entry)
+        except InputError as exc:
+            entry["error"] = _error(exc)
+    for entry, outcome in zip(readable, get_classifier().predict_each(texts, explain=explain)):
+        if isinstance(outcome, InputError):  # a bad item gets its own error; the others go on
+            entry["error"] = _error(outcome)
+        else:
+            entry["result"] = outcome.to_dict()
+    errors = sum(entry["error"] is not None for entry in entries)
+    return jsonify({"count": len(entries), "errors": errors, "results": entries})
+
+
+def _error(exc: InputError) -> dict:
+    return {"code": exc.code, "message": exc.message}
 
 
 @bp.get("/typology")
