@@ -55,7 +55,7 @@ class NgramTable:
         document = np.repeat(np.arange(len(lengths)), lengths)
         room = np.repeat(ends, lengths) - np.arange(len(ids))  # symbols left in the document from here
         unknown_before = np.concatenate(([0], np.cumsum(ids == UNKNOWN)))
-        ids = ids.astype(np.int64)
+        ids = ids.astype(np.int64, copy=False)  # both encoders already give int64
         rows, columns = [], []
         for n in range(min_n, self.max_n + 1):
             starts = len(ids) - n + 1

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from .normalise import TOKEN_CHARS, NormalisedText, normalise_with_offsets
 
 _URL, _HANDLE, _PHONE = TOKEN_CHARS["url"], TOKEN_CHARS["handle"], TOKEN_CHARS["phone"]
-_APPS = r"(?:微信|vx|wx|v信|薇信|威信|qq|扣扣|企鹅|tg|telegram|飞机|电报|whatsapp|钉钉|line|私聊)"
-_APP_FIRST_CHARS = "微vw薇威q扣企t飞电钉l私"
+_APP_NAMES = (
+    "微信", "vx", "wx", "v信", "薇信", "威信", "qq", "扣扣", "企鹅", "tg", "telegram", "飞机", "电报", "whatsapp", "钉钉", "line", "私聊",
+)
+_APPS = "(?:" + "|".join(_APP_NAMES) + ")"
+_APP_FIRST_CHARS = "".join(dict.fromkeys(name[0] for name in _APP_NAMES))
 
 # (type id, Chinese name shown to users, pattern). One place for every detector.
 # A pattern whose branches start with many different words opens with a lookahead on the characters
