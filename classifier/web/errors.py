@@ -66,6 +66,11 @@ def handle_http(exc: HTTPException):
     return render(ApiError(exc.code or 500, code, message, headers))
 
 
+def handle_input(exc: InputError):
+    """A message the classifier refused (empty, too long, not text, undecodable): 400 or 413."""
+    return render(ApiError.from_input_error(exc))
+
+
 def handle_unexpected(exc: Exception):
     # Log the exception type and traceback, never the request body (it may hold a message text).
     log.exception("unhandled %s on %s %s", type(exc).__name__, request.method, request.path)
@@ -74,5 +79,6 @@ def handle_unexpected(exc: Exception):
 
 def register(app: Flask) -> None:
     app.register_error_handler(ApiError, render)
+    app.register_error_handler(InputError, handle_input)
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(Exception, handle_unexpected)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_file
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
 from classifier import SIGNAL_NAMES, InputError
 
-from . import openapi, uploads
+from . import uploads
+from .api import openapi_document as api_openapi_document
 from .context import get_classifier, read_report, report
 from .errors import ApiError
 
@@ -50,7 +51,7 @@ def index():
 def check():
     text = request.form.get("text", "")
     try:
-        prediction = get_classifier().classify(get_classifier().check(text), explain=True)
+        prediction = get_classifier().classify(text, explain=True)
     except InputError as exc:
         error = ApiError.from_input_error(exc)
         page = render_template("index.html", text=text, examples=examples(), error=error)
@@ -129,9 +130,8 @@ def confusion_matrix():
     return send_file(path, mimetype="image/png")
 
 
-@bp.get("/openapi.json")
-def openapi_document():
-    return jsonify(openapi.document(current_app.config))
+# The same document as /api/v1/openapi.json, at the conventional top-level address too.
+bp.add_url_rule("/openapi.json", view_func=api_openapi_document)
 
 
 @bp.after_app_request
