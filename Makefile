@@ -8,7 +8,7 @@ MODEL  := models/scam_classifier.joblib
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup model serve test test-fast evaluate benchmark validate-data clean
+.PHONY: setup model serve lint test test-fast evaluate benchmark validate-data clean
 
 $(BIN)/scam-classifier: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,10 @@ model: $(MODEL)
 serve: $(MODEL)
 	$(BIN)/scam-classifier serve --host $(HOST) --port $(PORT)
 
-test: setup
+lint: setup
+	$(BIN)/ruff check .
+
+test: setup lint
 	$(BIN)/python -m pytest -q
 
 test-fast: setup

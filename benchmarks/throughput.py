@@ -62,9 +62,9 @@ def train_plain(out: Path) -> None:
 
 def _load(kind: str, model: str):
     if kind == "ours":
-        from classifier import ScamClassifier
+        from classifier import Detector
 
-        return ScamClassifier.load(model)
+        return Detector.load(model)
     import jieba
     import joblib
 
@@ -93,7 +93,7 @@ def measure_model(kind: str, model: str, data: str) -> dict:
     started = time.perf_counter()
     loaded = _load(kind, model)
     load_seconds = time.perf_counter() - started
-    predict = loaded.predict_proba
+    predict = loaded.model.predict_proba if kind == "ours" else loaded.predict_proba
     latencies = []
     for text in texts[:500]:
         started = time.perf_counter()
@@ -152,7 +152,8 @@ def screen_ours(model: str, data: str, jobs: int) -> float:
         [sys.executable, "-m", "classifier", "--model", model, "screen", data, "--jobs", str(jobs), "--no-progress"],
         check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
     )
-    rows = sum(1 for _ in open(data, encoding="utf-8"))
+    with open(data, encoding="utf-8") as handle:
+        rows = sum(1 for _ in handle)
     return rows / (time.perf_counter() - started)
 
 
@@ -207,7 +208,8 @@ def main() -> None:
         ("model size on disk (MB)", "size_mb", "{:.1f}", False),
         (f"peak memory, load + {len(texts):,} predictions (MB)", "peak_rss_mb", "{:.0f}", False),
     ]
-    print(f"| measure ({len(texts):,} messages of {LENGTH_RANGE[0]}–{LENGTH_RANGE[1]} characters) | this project | plain approach | advantage (>1: this project better) |")
+    measure = f"measure ({len(texts):,} messages of {LENGTH_RANGE[0]}–{LENGTH_RANGE[1]} characters)"
+    print(f"| {measure} | this project | plain approach | advantage (>1: this project better) |")
     print("|---|---|---|---|")
     for title, key, shape, higher_is_better in rows:
         ratio = ours[key] / plain[key] if higher_is_better else plain[key] / ours[key]

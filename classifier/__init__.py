@@ -1,43 +1,60 @@
 """Chinese scam-message risk classifier: typology label, risk, explanation and advice for a message.
 
-Public API (the CLI and the web service use nothing else):
+Public API (the CLI and the web service use nothing else, besides ``config`` and ``errors``):
 
-    from classifier import ScamClassifier
-    classifier = ScamClassifier.load()              # or load_or_train() to build one on first use
-    prediction = classifier.classify("您的快递丢失，客服为您办理理赔…")
+    from classifier import Detector
+    detector = Detector.load()                      # the model at the model_path setting
+    prediction = detector.classify("您的快递丢失，客服为您办理理赔…")
     prediction.to_dict()
+
+    from classifier import Engine, ScreenOptions, screen
+    screen(open("in.csv", "rb"), out, ScreenOptions("csv"), Engine(detector))
 """
 
-from .batch import FORMATS, Record, Summary, Writer, detect_format, open_text, printable, read_records, screen_records, screen_stream
-from .errors import ClassifierError, InputError, ModelError
+from .config import SETTINGS, Settings, load_settings
+from .dataset import validate as validate_corpus
+from .errors import ClassifierError, DatasetError, InputError, ModelError, SettingsError
 from .model import ScamClassifier
-from .persistence import DEFAULT_MODEL_PATH
 from .prediction import Prediction
+from .screening import FORMATS, OUTPUT_FORMATS, Engine, ScreenOptions, Summary, format_of, preview, screen, screen_chunks
 from .signals import SIGNAL_NAMES
-from .training import load_or_train, train
-from .typology import Category, Typology, load_typology
+from .teaching import examples as examples_for
+from .teaching import top_terms
+from .training import ensure_model, evaluate_directory, load_or_train, train
+from .typology import NORMAL, Category, Typology, load_typology
+from .verdict import Detector
 
 __all__ = [
-    "FORMATS",
-    "Record",
-    "Summary",
-    "Writer",
-    "detect_format",
-    "open_text",
-    "printable",
-    "read_records",
-    "screen_records",
-    "screen_stream",
     "Category",
     "ClassifierError",
-    "DEFAULT_MODEL_PATH",
+    "DatasetError",
+    "Detector",
+    "Engine",
+    "FORMATS",
     "InputError",
     "ModelError",
+    "NORMAL",
+    "OUTPUT_FORMATS",
     "Prediction",
+    "SETTINGS",
     "SIGNAL_NAMES",
     "ScamClassifier",
+    "ScreenOptions",
+    "Settings",
+    "SettingsError",
+    "Summary",
     "Typology",
+    "ensure_model",
+    "evaluate_directory",
+    "examples_for",
+    "format_of",
     "load_or_train",
+    "load_settings",
     "load_typology",
+    "preview",
+    "screen",
+    "screen_chunks",
+    "top_terms",
     "train",
+    "validate_corpus",
 ]

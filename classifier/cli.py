@@ -9,45 +9,58 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
-from . import DEFAULT_MODEL_PATH, ClassifierError, InputError, ScamClassifier, Writer, detect_format, open_text, read_records, screen_records, screen_stream
-from .batch import screen_records_parallel
-from .dataset import load_examples, main as validate_corpus
-from .evaluation import evaluate, write_reports
-from .training import DEFAULT_DATA_DIR, load_or_train, train
+from . import (
+    FORMATS,
+    OUTPUT_FORMATS,
+    Engine,
+    ScreenOptions,
+    ensure_model,
+    evaluate_directory,
+    format_of,
+    load_or_train,
+    screen,
+    train,
+    validate_corpus,
+)
+from .config import load_settings
+from .errors import ClassifierError, InputError
+
+EXIT_BAD_INPUT = 2
 
 
 def _say(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def _classifier(args) -> ScamClassifier:
-    return load_or_train(args.model, notify=_say)
+# --- train / validate / evaluate -----------------------------------------------------------------
 
-
-# --- train / evaluate ------------------------------------------------------------------------
-
-def cmd_train(args) -> int:
-    train(args.data, args.out, notify=_say)
+def cmd_train(args, settings) -> int:
+    train(args.data or settings.data_dir, args.out or settings.model_path, notify=_say)
     return 0
 
 
-def cmd_validate(args) -> int:
-    return validate_corpus([str(args.data)])
+def cmd_validate(args, settings) -> int:
+    report = validate_corpus(args.data or settings.data_dir)
+    print("\n".join(report.lines))
+    if report.errors:
+        _say(f"\n{len(report.errors)} problem(s):")
+        for error in report.errors:
+            _say("  " + error)
+        return 1
+    print("\ncorpus OK")
+    return 0
 
 
-def cmd_evaluate(args) -> int:
-    classifier = _classifier(args)
-    examples = load_examples(args.data)
-    if not examples:
-        raise InputError(f"no evaluation messages in {args.data}/*.jsonl", code="no_eval_data")
-    report = evaluate(classifier, [e.text for e in examples], [e.label for e in examples])
-    paths = write_reports(report, args.out)
+def cmd_evaluate(args, settings) -> int:
+    detector = load_or_train(settings, notify=_say)
+    out = args.out or Path(settings.model_path).parent
+    report = evaluate_directory(detector.model, args.data or Path(settings.data_dir) / "eval", out)
     print(report.to_markdown())
-    _say(f"report: {paths['markdown']}, confusion matrix: {paths['confusion']}")
+    _say(f"report: {Path(out) / 'evaluation.md'}, confusion matrix: {Path(out) / 'confusion_matrix.png'}")
     return 0
 
 
-# --- classify --------------------------------------------------------------------------------
+# --- classify -------------------------------------------------------------------------------------
 
 def render_prediction(prediction: dict) -> str:
     """A person-readable Chinese summary of a prediction dict."""
@@ -75,9 +88,9 @@ def render_prediction(prediction: dict) -> str:
     return "\n".join(lines)
 
 
-def cmd_classify(args) -> int:
+def cmd_classify(args, settings) -> int:
     text = " ".join(args.text) if args.text else sys.stdin.read()
-    prediction = _classifier(args).classify(text, explain=True).to_dict()
+    prediction = load_or_train(settings, notify=_say).classify(text, explain=True).to_dict()
     if args.json:
         print(json.dumps(prediction, ensure_ascii=False, indent=2))
     else:
@@ -85,7 +98,7 @@ def cmd_classify(args) -> int:
     return 0
 
 
-# --- screen ----------------------------------------------------------------------------------
+# --- screen ---------------------------------------------------------------------------------------
 
 class Progress:
     """A one-line progress display on stderr, redrawn at most twice a second."""
@@ -95,7 +108,7 @@ class Progress:
         self.started = self.drawn = time.monotonic()
         self.size = _size_of(binary)
 
-    def __call__(self, summary) -> None:
+    def __call__(self, record, summary) -> None:
         now = time.monotonic()
         if self.enabled and now - self.drawn >= 0.5:
             self.drawn = now
@@ -123,82 +136,68 @@ def _size_of(binary) -> int:
         return 0
 
 
-def _formats(args) -> tuple[str, str]:
-    in_format = args.format or (detect_format(args.input) if args.input != "-" else None)
+def _options(args) -> ScreenOptions:
+    names = "|".join(FORMATS)
+    in_format = args.format or (format_of(args.input) if args.input != "-" else None)
     if in_format is None:
-        raise InputError("reading stdin needs --format csv|jsonl|txt", code="unknown_format")
-    if args.output_format:
-        out_format = args.output_format
-    elif args.output and args.output != "-":
-        out_format = detect_format(args.output)
-    else:
-        out_format = in_format
-    if out_format == "txt":
-        out_format = "jsonl"  # results need fields; a .txt input comes back as JSON lines
-        if args.output and args.output != "-" and args.output.endswith(".txt"):
-            raise InputError("results cannot be written as .txt; use .csv or .jsonl", code="unknown_format")
-    return in_format, out_format
+        raise InputError("stdin_needs_format", formats=names)
+    to_file = args.output and args.output != "-"
+    out_format = args.output_format or (format_of(args.output) if to_file else None)
+    if out_format is not None and out_format not in OUTPUT_FORMATS:
+        raise InputError("not_an_output_format", format=out_format, formats=", ".join(f".{name}" for name in OUTPUT_FORMATS))
+    return ScreenOptions(in_format, out_format, args.text_field)
 
 
-def _input_text(path: str):
-    """The input as text in its detected encoding; stdin is detached, not closed, at the end."""
-    if path == "-":
-        stream = open_text(sys.stdin.buffer)
-        return stream, stream.detach
-    stream = open_text(open(path, "rb"))
-    return stream, stream.close
+def _engine(args, settings) -> Engine:
+    if args.jobs > 1:  # the workers load the model; this process only checks it is there
+        return Engine(model_path=ensure_model(settings, notify=_say), jobs=args.jobs, max_text_chars=settings.max_text_chars)
+    return Engine(load_or_train(settings, notify=_say))
 
 
-def cmd_screen(args) -> int:
-    in_format, out_format = _formats(args)
-    classifier_path = Path(args.model or DEFAULT_MODEL_PATH)
-    classifier = _classifier(args)
+def cmd_screen(args, settings) -> int:
+    options = _options(args)
+    engine = _engine(args, settings)
     with ExitStack() as cleanup:
-        text, release = _input_text(args.input)
-        cleanup.callback(release)
+        source = sys.stdin.buffer if args.input == "-" else cleanup.enter_context(open(args.input, "rb"))
         if not args.output or args.output == "-":
             output = sys.stdout
         else:
-            encoding = "utf-8-sig" if out_format == "csv" else "utf-8"  # BOM: Excel then reads UTF-8
+            encoding = "utf-8-sig" if options.writer is FORMATS["csv"].writer else "utf-8"  # BOM: Excel reads UTF-8
             output = cleanup.enter_context(open(args.output, "w", encoding=encoding, newline=""))
-        header, records = read_records(text, in_format, args.text_field)
-        if args.jobs > 1:
-            screened = screen_records_parallel(classifier_path, records, args.jobs)
-        else:
-            screened = screen_records(classifier, records)
-        progress = Progress(text.buffer, args.progress if args.progress is not None else sys.stderr.isatty())
-        summary = screen_stream(screened, Writer(output, out_format, header=header), on_row=progress)
+        progress = Progress(source, args.progress if args.progress is not None else sys.stderr.isatty())
+        summary = screen(source, output, options, engine, on_row=progress)
         progress.finish(summary)
     _say(f"{summary.rows} rows screened, {summary.errors} with errors; risk levels: {summary.by_risk}")
     return 0
 
 
-def cmd_serve(args) -> int:
+def cmd_serve(args, settings) -> int:
     from .web.serve import serve
 
-    serve(host=args.host, port=args.port, workers=args.workers, model_path=args.model)
+    serve(settings, host=args.host, port=args.port, workers=args.workers)
     return 0
 
 
-# --- parser ----------------------------------------------------------------------------------
+# --- parser ---------------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="scam-classifier", description="Chinese scam-message risk classifier")
-    parser.add_argument("--model", default=None, help=f"model path (default {DEFAULT_MODEL_PATH})")
+    parser.add_argument("--model", default=None, type=Path,
+                        help="model path (default: the SCAM_CLASSIFIER_MODEL_PATH setting, else models/scam_classifier.joblib)")
     commands = parser.add_subparsers(dest="command", required=True)
 
     train_cmd = commands.add_parser("train", help="train a model from a corpus directory")
-    train_cmd.add_argument("--data", default=DEFAULT_DATA_DIR, type=Path)
-    train_cmd.add_argument("--out", default=DEFAULT_MODEL_PATH, type=Path)
+    train_cmd.add_argument("--data", type=Path, help="corpus directory (default: the data_dir setting)")
+    train_cmd.add_argument("--out", type=Path, help="where to save the model (default: the model path)")
     train_cmd.set_defaults(run=cmd_train)
 
     validate_cmd = commands.add_parser("validate", help="check a corpus: schema, labels, duplicates, counts (data card rules)")
-    validate_cmd.add_argument("--data", default=DEFAULT_DATA_DIR, type=Path, help="training directory; its eval/ is checked too")
+    validate_cmd.add_argument("--data", type=Path, help="training directory; its eval/ is checked too")
     validate_cmd.set_defaults(run=cmd_validate)
 
     evaluate_cmd = commands.add_parser("evaluate", help="evaluate on the held-out split and write a report")
-    evaluate_cmd.add_argument("--data", default=DEFAULT_DATA_DIR / "eval", type=Path)
-    evaluate_cmd.add_argument("--out", default=Path(DEFAULT_MODEL_PATH).parent, type=Path)
+    evaluate_cmd.add_argument("--data", type=Path, help="evaluation directory (default: the corpus's eval/)")
+    evaluate_cmd.add_argument("--out", type=Path, help="report directory (default: beside the model)")
     evaluate_cmd.set_defaults(run=cmd_evaluate)
 
     classify_cmd = commands.add_parser("classify", help="classify one message (argument or stdin)")
@@ -209,8 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
     screen_cmd = commands.add_parser("screen", help="screen a CSV, JSONL or TXT file")
     screen_cmd.add_argument("input", help="input file, or - for stdin")
     screen_cmd.add_argument("--output", "-o", default="-", help="output file (.csv or .jsonl), or - for stdout")
-    screen_cmd.add_argument("--format", choices=("csv", "jsonl", "txt"), help="input format (needed for stdin)")
-    screen_cmd.add_argument("--output-format", choices=("csv", "jsonl"), help="output format (default: from the output file's name, else the input format)")
+    screen_cmd.add_argument("--format", choices=tuple(FORMATS), help="input format (needed for stdin)")
+    screen_cmd.add_argument("--output-format", choices=OUTPUT_FORMATS,
+                            help="output format (default: from the output file's name, else the input format)")
     screen_cmd.add_argument("--text-field", default="text", help="column or field holding the message")
     screen_cmd.add_argument("--jobs", type=int, default=1, help="worker processes")
     screen_cmd.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
@@ -228,14 +228,16 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "jobs", 1) < 1:
         _say("error: --jobs must be at least 1")
-        return 2
+        return EXIT_BAD_INPUT
     try:
-        return args.run(args)
+        settings = load_settings({"model_path": args.model} if args.model else None)
+        return args.run(args, settings)
     except ClassifierError as exc:
         _say(f"error: {exc.message}")
-        return 1
-    except FileNotFoundError as exc:
-        _say(f"error: {exc.filename}: no such file")
-        return 1
-    except BrokenPipeError:
-        return 0
+        return EXIT_BAD_INPUT
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            return 0
+        reason = "no such file" if isinstance(exc, FileNotFoundError) else (exc.strerror or str(exc))
+        _say(f"error: {exc.filename}: {reason}" if exc.filename else f"error: {reason}")
+        return EXIT_BAD_INPUT

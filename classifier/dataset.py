@@ -1,8 +1,7 @@
 """Loading and validating the labelled corpus in ``training_data/``.
 
-Run ``scam-classifier validate [--data DIR]`` (or ``python -m classifier.dataset [DIR]``) to print
-the data card figures and any problem found; it exits non-zero when the corpus breaks a rule
-(schema, labels, duplicates, minimum counts).
+Run ``scam-classifier validate [--data DIR]`` to print the data card figures and any problem found;
+it exits non-zero when the corpus breaks a rule (schema, labels, duplicates, minimum counts).
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer
 
+from .errors import DatasetError
 from .typology import NORMAL, load_typology
 
 REGISTERS = ("sms", "chat", "call", "email", "notice", "post")
@@ -49,10 +49,6 @@ class Example:
     source: str  # "file.jsonl:line", for error messages only
 
 
-class DatasetError(ValueError):
-    """A corpus file does not follow the schema."""
-
-
 @dataclass
 class Report:
     errors: list[str] = field(default_factory=list)
@@ -67,20 +63,20 @@ def _parse_line(line: str, source: str, labels: frozenset[str]) -> Example:
     try:
         row = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise DatasetError(f"{source}: invalid JSON ({exc.msg})") from None
+        raise DatasetError("invalid_dataset", source=source, detail=f"invalid JSON ({exc.msg})") from None
     if not isinstance(row, dict):
-        raise DatasetError(f"{source}: expected a JSON object")
+        raise DatasetError("invalid_dataset", source=source, detail="expected a JSON object")
     missing = [name for name in REQUIRED_FIELDS if name not in row]
     unknown = sorted(set(row) - set(REQUIRED_FIELDS) - set(OPTIONAL_FIELDS))
     if missing or unknown:
-        raise DatasetError(f"{source}: missing fields {missing}, unknown fields {unknown}")
+        raise DatasetError("invalid_dataset", source=source, detail=f"missing fields {missing}, unknown fields {unknown}")
     text, label, register = row["text"], row["label"], row["register"]
     if not isinstance(text, str) or not text.strip():
-        raise DatasetError(f"{source}: text must be a non-empty string")
+        raise DatasetError("invalid_dataset", source=source, detail="text must be a non-empty string")
     if label not in labels:
-        raise DatasetError(f"{source}: unknown label {label!r}")
+        raise DatasetError("invalid_dataset", source=source, detail=f"unknown label {label!r}")
     if register not in REGISTERS:
-        raise DatasetError(f"{source}: unknown register {register!r}")
+        raise DatasetError("invalid_dataset", source=source, detail=f"unknown register {register!r}")
     return Example(text=text, label=label, register=register, source=source)
 
 
@@ -226,21 +222,3 @@ def validate(train_dir: Path | str, eval_dir: Path | str | None = None) -> Repor
     for i, j, similarity in cross:
         report.errors.append(f"eval ~ train near-duplicate ({similarity:.2f}) {evaluation[i].source} ~ {train[j].source}")
     return report
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    train_dir = Path(args[0]) if args else Path("training_data")
-    report = validate(train_dir)
-    print("\n".join(report.lines))
-    if report.errors:
-        print(f"\n{len(report.errors)} problem(s):", file=sys.stderr)
-        for error in report.errors:
-            print("  " + error, file=sys.stderr)
-        return 1
-    print("\ncorpus OK")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

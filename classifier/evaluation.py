@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
-from .typology import NORMAL
+from .typology import NORMAL, load_typology
 
 
 @dataclass
@@ -55,9 +55,10 @@ class EvaluationReport:
         return "\n".join(lines)
 
 
-def evaluate(classifier, texts: list[str], labels: list[str]) -> EvaluationReport:
-    predicted = [prediction.label for prediction in classifier.predict(texts)]
-    order = list(classifier.typology.label_ids)
+def evaluate(model, texts: list[str], labels: list[str]) -> EvaluationReport:
+    """Score a fitted :class:`~classifier.model.ScamClassifier` on labelled texts."""
+    predicted = list(model.predict(texts))
+    order = list(load_typology().label_ids)
     precision, recall, f1, support = precision_recall_fscore_support(labels, predicted, labels=order, zero_division=0)
     truth_scam = np.array([label != NORMAL for label in labels])
     said_scam = np.array([label != NORMAL for label in predicted])

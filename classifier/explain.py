@@ -89,7 +89,7 @@ def explain(
     normalised: NormalisedText,
     features,
     signals: list[Signal],
-    model: "LinearModel",
+    model: LinearModel,
     label: str,
     contrast_label: str,
 ) -> Explanation:

@@ -100,6 +100,8 @@ class _NgramCountingMixin:
     def fit_transform(self, raw_documents, y=None):
         matrix = super().fit_transform(raw_documents, y)
         self.ngram_table_ = NgramTable(self.vocabulary_, self._symbols_of_term, self.ngram_range[1])
+        # scikit-learn caches id(stop_words) here; an object address would make the pickle differ per run.
+        self.__dict__.pop("_stop_words_id", None)
         return matrix
 
     def fit(self, raw_documents, y=None):

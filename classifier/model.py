@@ -1,52 +1,45 @@
-"""``ScamClassifier``: the scikit-learn pipeline plus everything a prediction needs around it.
+"""``ScamClassifier``: the scikit-learn estimator — fit, probabilities, save and load, version and metrics.
 
 Pipeline: ``normalise`` (text → canonical text) → ``features`` (word + char TF-IDF + signals)
 → ``classifier`` (logistic regression fitted on all data, with a temperature learned by
-cross-validation). Fitted attributes end in ``_``.
+cross-validation). Fitted attributes end in ``_``. Turning probabilities into a verdict a person
+reads is :mod:`classifier.verdict`'s job.
 """
 
 from __future__ import annotations
 
-import re
+import hashlib
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from . import persistence
-from .errors import InputError
-from .explain import ExampleIndex, LinearModel, explain
+from .errors import InputError, ModelError
+from .explain import ExampleIndex, LinearModel
 from .features import build_features
-from .normalise import normalise_all, normalise_with_offsets
-from .prediction import Prediction
-from .signals import RED_FLAG_IDS, find_signals
-from .typology import NORMAL, Typology, load_typology
+from .normalise import normalise_all
+from .typology import NORMAL, load_typology
 
 
-# Undecodable input bytes arrive as surrogates (``errors="surrogateescape"``); checked on every message.
-_SURROGATE = re.compile("[\ud800-\udfff]")
+class ScamClassifier(ClassifierMixin, BaseEstimator):
+    """Probabilities over the typology's labels for Chinese messages.
 
-
-class ScamClassifier:
-    """Classify Chinese messages into the fraud typology, with risk, explanation and advice.
-
-    >>> classifier = ScamClassifier.load()                 # doctest: +SKIP
-    >>> classifier.classify("您涉嫌洗钱，请转入安全账户").label  # doctest: +SKIP
-    'impersonate_police'
+    >>> model = ScamClassifier.load()                            # doctest: +SKIP
+    >>> model.predict(["您涉嫌洗钱，请转入安全账户"])              # doctest: +SKIP
+    array(['impersonate_police'], dtype=object)
     """
 
-    def __init__(
-        self, C: float = 60.0, class_balance: float = 0.5, calibration_folds: int = 5, typology: Typology | None = None
-    ):
+    def __init__(self, C: float = 60.0, class_balance: float = 0.5, calibration_folds: int = 5):
         self.C = C
         self.class_balance = class_balance
         self.calibration_folds = calibration_folds
-        self.typology = typology or load_typology()
 
     # --- training -------------------------------------------------------------------------
 
@@ -72,23 +65,42 @@ class ScamClassifier:
             )),
         ])
 
-    def fit(self, texts: Sequence[str], labels: Sequence[str]) -> "ScamClassifier":
-        texts = [self.check(text) for text in texts]
-        unknown = sorted(set(labels) - set(self.typology.label_ids))
-        if unknown:
-            raise InputError(f"labels not in the typology: {unknown}", code="unknown_label")
-        if len(texts) != len(labels):
-            raise InputError("texts and labels differ in length", code="length_mismatch")
-        if NORMAL not in labels or len(set(labels)) < 2:
-            raise InputError("training needs 'normal' and at least one fraud label", code="too_few_labels")
-        weights = self.class_weights(list(labels))  # as sample weights: calibration refits on encoded labels
+    def fit(self, texts: Sequence[str], labels: Sequence[str]) -> ScamClassifier:
+        texts, labels = list(texts), list(labels)
+        _check_training_data(texts, labels)
+        weights = self.class_weights(labels)  # as sample weights: calibration refits on encoded labels
         self.pipeline_ = self.build_pipeline().fit(
-            texts, list(labels), classifier__sample_weight=np.array([weights[label] for label in labels])
+            texts, labels, classifier__sample_weight=np.array([weights[label] for label in labels])
         )
         self.classes_ = list(self.pipeline_.classes_)
-        words = self.pipeline_.named_steps["features"].transformer_list[0][1]
-        self.examples_ = ExampleIndex(words.transform(normalise_all(texts)), texts, labels)
+        self.training_data_sha256_ = training_data_sha256(texts, labels)
+        self.examples_ = ExampleIndex(self.word_block(self.features(normalise_all(texts))), texts, labels)
         return self
+
+    # --- prediction -----------------------------------------------------------------------
+
+    def features(self, normalised_texts: Sequence[str]):
+        """The feature rows (sparse) of already normalised texts."""
+        return self.pipeline_.named_steps["features"].transform(normalised_texts)
+
+    def word_block(self, rows):
+        """The word TF-IDF columns of feature rows (what similar examples are found by)."""
+        words = self.pipeline_.named_steps["features"].transformer_list[0][1]
+        return rows[:, : len(words.vocabulary_)]
+
+    def predict_proba_features(self, rows) -> np.ndarray:
+        """Calibrated probabilities (columns in ``classes_`` order) of feature rows."""
+        return self.pipeline_.named_steps["classifier"].predict_proba(rows)
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        return self.pipeline_.predict_proba(list(texts))
+
+    def predict(self, texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(self.classes_, dtype=object)[self.predict_proba(texts).argmax(axis=1)]
+
+    @property
+    def normal_index_(self) -> int:
+        return self.classes_.index(NORMAL)
 
     @property
     def linear_(self) -> LinearModel:
@@ -99,136 +111,56 @@ class ScamClassifier:
             self._linear = LinearModel(self.classes_, linear.coef_, linear.intercept_, features.get_feature_names_out())
         return self._linear
 
-    # --- prediction -----------------------------------------------------------------------
-
-    def check(self, text) -> str:
-        """Return ``text`` if it can be classified, else raise :class:`InputError` saying why."""
-        if not isinstance(text, str):
-            raise InputError(f"text must be a string, not {type(text).__name__}", code="not_text")
-        if not text.strip():
-            raise InputError("text is empty", code="empty_text")
-        limit = self.typology.limits["max_text_chars"]
-        if len(text) > limit:
-            raise InputError(f"text has {len(text)} characters; the limit is {limit}", code="text_too_long")
-        if _SURROGATE.search(text):
-            raise InputError("text contains invalid (undecodable) characters", code="invalid_encoding")
-        return text
-
-    def predict_proba(self, texts: Iterable[str]) -> np.ndarray:
-        return self.pipeline_.predict_proba([self.check(text) for text in texts])
-
-    def predict(self, texts: Iterable[str], explain: bool = False) -> list[Prediction]:
-        """One :class:`Prediction` per text; with ``explain`` also signals, explanation and examples."""
-        return self._predict_checked([self.check(text) for text in texts], explain)
-
-    def predict_each(self, texts: Iterable, explain: bool = False) -> list[Prediction | InputError]:
-        """Like :meth:`predict`, but a text that cannot be classified gets its :class:`InputError`
-        in its place and the others go on (batch screening: no row is lost)."""
-        outcomes: list[Prediction | InputError] = []
-        valid, positions = [], []
-        for position, text in enumerate(texts):
-            try:
-                valid.append(self.check(text))
-                positions.append(position)
-                outcomes.append(None)  # the prediction, filled in below
-            except InputError as error:
-                outcomes.append(error)
-        for position, prediction in zip(positions, self._predict_checked(valid, explain)):
-            outcomes[position] = prediction
-        return outcomes
-
-    def _predict_checked(self, texts: list[str], explain: bool) -> list[Prediction]:
-        if not texts:
-            return []
-        probabilities = self.pipeline_.predict_proba(texts)
-        best_three = np.argsort(-probabilities, axis=1, kind="stable")[:, :3]
-        normal = self.classes_.index(NORMAL)
-        return [
-            self._prediction(text, row, ranked, 1.0 - row[normal], explain)
-            for text, row, ranked in zip(texts, probabilities.tolist(), best_three.tolist())
-        ]
-
-    def classify(self, text: str, explain: bool = True) -> Prediction:
-        return self.predict([text], explain=explain)[0]
-
-    def _prediction(
-        self, text: str, probabilities: list[float], ranked: list[int], risk_score: float, with_explanation: bool
-    ) -> Prediction:
-        top = tuple((self.classes_[i], probabilities[i]) for i in ranked)
-        label = top[0][0]
-        thresholds = self.typology.thresholds
-        second = top[1][1] if len(top) > 1 else 0.0
-        prediction = dict(
-            label=label,
-            category=self.typology.get(label),
-            risk_score=risk_score,
-            risk_level=self.risk_level(risk_score),
-            top=top,
-            uncertain=top[0][1] - second < thresholds["uncertain_margin"]
-            or top[0][1] < thresholds["uncertain_min_confidence"],
-            typology=self.typology,
-        )
-        if with_explanation:
-            fraud_label = next(label for label, _ in top if label != NORMAL)  # at most one of the best three is normal
-            prediction.update(self._details(text, label, fraud_label))
-        return Prediction(**prediction)
-
-    def _details(self, text: str, label: str, fraud_label: str) -> dict:
-        """Signals, explanation (``fraud_label`` against normal for highlights) and similar examples."""
-        normalised = normalise_with_offsets(text)
-        features = self.pipeline_.named_steps["features"]
-        row = features.transform([normalised.text])
-        cues = find_signals(text, normalised, context=True)  # every signal feature, to place its weight
-        words = row[:, : len(features.transformer_list[0][1].vocabulary_)]
-        return dict(
-            signals=tuple(signal for signal in cues if signal.type in RED_FLAG_IDS),
-            explanation=explain(text, normalised, row, cues, self.linear_, label, fraud_label),
-            similar=self.examples_.nearest(words),
-        )
-
-    def top_terms(self, label: str, count: int = 15) -> list[dict]:
-        """The features the model weighs most toward ``label`` (for teaching pages)."""
-        return [
-            {"kind": kind, "term": term, "weight": round(weight, 4)}
-            for kind, term, weight in self.linear_.top_terms(label, count)
-        ]
-
-    def examples_for(self, label: str, count: int = 3) -> list[str]:
-        """A few training messages of ``label``, shortest first among the first dozen (for teaching pages)."""
-        texts = [text for text, example_label in zip(self.examples_.texts, self.examples_.labels) if example_label == label]
-        return sorted(texts[:12], key=len)[:count]
+    # --- metadata and persistence -----------------------------------------------------------
 
     @property
     def version(self) -> str:
-        return getattr(self, "manifest_", {}).get("model_version", "unsaved")
+        """Derived from the training data, the parameters and the library versions (see persistence)."""
+        return self.manifest_["model_version"] if hasattr(self, "manifest_") else "unsaved"
 
-    def risk_level(self, risk_score: float) -> str:
-        levels = self.typology.thresholds["risk_levels"]
-        if risk_score >= levels["high"]:
-            return "high"
-        return "medium" if risk_score >= levels["medium"] else "low"
-
-    # --- persistence ----------------------------------------------------------------------
+    @property
+    def metrics(self) -> dict:
+        """The evaluation figures recorded when the model was saved."""
+        return dict(self.manifest_.get("metrics") or {}) if hasattr(self, "manifest_") else {}
 
     def __getstate__(self) -> dict:
-        # The typology (names, advice, thresholds) is read fresh on load, so editing advice needs no retraining.
-        state = dict(self.__dict__)
-        for derived in ("typology", "_linear", "manifest_"):
+        state = dict(super().__getstate__())
+        for derived in ("_linear", "manifest_"):
             state.pop(derived, None)
         return state
 
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self.typology = load_typology()
-
-    def save(self, path: str | Path | None = None, metrics: dict | None = None, data_hash: str | None = None) -> dict:
-        """Write the joblib artefact and its JSON manifest; return the manifest."""
-        return persistence.save(self, path or persistence.DEFAULT_MODEL_PATH, metrics=metrics, data_hash=data_hash)
+    def save(self, path: str | Path, metrics: dict | None = None, data_hash: str | None = None) -> dict:
+        """Write the joblib artefact and its JSON manifest; the model's version and metrics come from it."""
+        self.manifest_ = persistence.save(self, path, metrics=metrics, data_hash=data_hash)
+        return self.manifest_
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "ScamClassifier":
+    def load(cls, path: str | Path) -> ScamClassifier:
         """Load a saved model after checking it against its manifest (hash and library versions)."""
-        model = persistence.load(path or persistence.DEFAULT_MODEL_PATH)
+        model, manifest = persistence.load(path)
         if not isinstance(model, cls):
-            raise persistence.ModelError(f"{path} does not hold a ScamClassifier")
+            raise ModelError("not_a_model", path=path)
+        model.manifest_ = manifest
         return model
+
+
+def training_data_sha256(texts: Sequence[str], labels: Sequence[str]) -> str:
+    digest = hashlib.sha256()
+    for text, label in zip(texts, labels):
+        digest.update(label.encode() + b"\0" + text.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()
+
+
+def _check_training_data(texts: list, labels: list) -> None:
+    for text in texts:
+        if not isinstance(text, str):
+            raise InputError("not_text", type=type(text).__name__)
+        if not text.strip():
+            raise InputError("empty_text")
+    unknown = sorted(set(labels) - set(load_typology().label_ids))
+    if unknown:
+        raise InputError("unknown_label", labels=unknown)
+    if len(texts) != len(labels):
+        raise InputError("length_mismatch")
+    if NORMAL not in labels or len(set(labels)) < 2:
+        raise InputError("too_few_labels")

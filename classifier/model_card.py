@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from .typology import load_typology
+
 INTENDED_USE = """\
 Flags Chinese messages (SMS, chat, call transcripts, e-mail, notices, posts) that resemble known
 telecom-network fraud scripts, names the likely fraud type from the Shanghai court white paper's
@@ -25,7 +27,7 @@ LIMITATIONS = """\
 
 def _label_rows(classifier, counts: Counter, report) -> list[str]:
     rows = ["| id | 名称 | white paper | training messages | eval F1 |", "|---|---|---|---|---|"]
-    for category in classifier.typology.categories:
+    for category in load_typology().categories:
         number = category.white_paper_number if category.white_paper_number is not None else "—"
         f1 = f"{report.per_label[category.id]['f1']:.3f}" if report else "—"
         rows.append(f"| `{category.id}` | {category.name} | {number} | {counts[category.id]} | {f1} |")

@@ -10,7 +10,7 @@ in a hash table held in numpy arrays (:class:`HashIndex`). The counts are the sa
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 from scipy import sparse

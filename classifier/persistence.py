@@ -2,13 +2,16 @@
 
 A joblib file is a pickle, and unpickling runs code. So :func:`load` reads the manifest first,
 checks the artefact's sha256 and the library versions it was built with, and only then unpickles.
+
+The model version is derived from what determines the model — the training texts and labels, the
+estimator's parameters, the library versions and the source of the modules that compute features —
+so the same inputs give the same version on any machine, whatever bytes the pickle holds.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import platform
 from importlib import metadata
 from pathlib import Path
@@ -17,11 +20,11 @@ import joblib
 
 from .errors import ModelError
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_MODEL_PATH = Path(os.environ.get("SCAM_CLASSIFIER_MODEL", PROJECT_ROOT / "models" / "scam_classifier.joblib"))
 # Pickles are only trusted with the exact versions of the libraries whose objects they contain.
 PINNED_LIBRARIES = ("scikit-learn", "numpy", "scipy", "joblib", "jieba", "rjieba")
-MANIFEST_FORMAT = 1
+# The modules whose code decides what a fitted model computes.
+MODEL_SOURCES = ("normalise.py", "signals.py", "features.py", "ngrams.py", "model.py", "fraud_words.txt")
+MANIFEST_FORMAT = 2
 
 
 def manifest_path(path: str | Path) -> Path:
@@ -42,19 +45,37 @@ def sha256_file(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def source_sha256() -> str:
+    digest = hashlib.sha256()
+    for name in MODEL_SOURCES:
+        digest.update(name.encode() + b"\0" + (Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()
+
+
+def model_version(model) -> str:
+    """12 hex digits derived from the training data, parameters, library versions and feature code."""
+    inputs = {
+        "training_data": model.training_data_sha256_,
+        "parameters": {key: repr(value) for key, value in sorted(model.get_params().items())},
+        "libraries": {name: version for name, version in library_versions().items() if name != "python"},
+        "python": ".".join(platform.python_version_tuple()[:2]),
+        "sources": source_sha256(),
+    }
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:12]
+
+
 def save(model, path: str | Path, metrics: dict | None = None, data_hash: str | None = None) -> dict:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(model, path)  # uncompressed: loads several times faster
-    digest = sha256_file(path)
     manifest = {
         "format": MANIFEST_FORMAT,
         "artefact": path.name,
-        "sha256": digest,
-        "model_version": digest[:12],
+        "sha256": sha256_file(path),
+        "model_version": model_version(model),
         "libraries": library_versions(),
         "labels": list(model.classes_),
-        "training_data_sha256": data_hash,
+        "training_data_sha256": data_hash or model.training_data_sha256_,
         "metrics": metrics or {},
     }
     manifest_path(path).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -66,33 +87,28 @@ def read_manifest(path: str | Path) -> dict:
     try:
         return json.loads(location.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ModelError(f"no manifest at {location}; refusing to load {path} (run 'scam-classifier train')") from None
+        raise ModelError("manifest_missing", manifest=location, path=path) from None
     except json.JSONDecodeError as exc:
-        raise ModelError(f"manifest {location} is not valid JSON: {exc.msg}") from None
+        raise ModelError("manifest_invalid", manifest=location, detail=exc.msg) from None
 
 
 def verify(path: str | Path) -> dict:
     """Raise :class:`ModelError` unless the artefact matches its manifest; return the manifest."""
     path = Path(path)
     if not path.exists():
-        raise ModelError(f"no model at {path} (run 'scam-classifier train' to build one)", code="model_missing")
+        raise ModelError("model_missing", path=path, out=f" --out {path}")
     manifest = read_manifest(path)
     if sha256_file(path) != manifest.get("sha256"):
-        raise ModelError(f"{path} does not match the sha256 in its manifest; it was changed or corrupted. Retrain it.")
+        raise ModelError("model_tampered", path=path)
     current = library_versions()
     recorded = manifest.get("libraries", {})
     mismatched = [f"{name} {recorded.get(name)} → {current[name]}" for name in PINNED_LIBRARIES if recorded.get(name) != current[name]]
     if mismatched:
-        raise ModelError(
-            f"{path} was built with other library versions ({', '.join(mismatched)}); "
-            "retrain it with 'scam-classifier train'",
-            code="model_version_mismatch",
-        )
+        raise ModelError("model_version_mismatch", path=path, mismatched=", ".join(mismatched))
     return manifest
 
 
 def load(path: str | Path):
+    """(model, manifest), after :func:`verify`."""
     manifest = verify(path)
-    model = joblib.load(path)
-    model.manifest_ = manifest
-    return model
+    return joblib.load(path), manifest

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .signals import Signal
@@ -95,6 +95,10 @@ class Prediction:
     signals: tuple[Signal, ...] = ()
     explanation: Explanation | None = None
     similar: tuple[SimilarExample, ...] = ()
+
+    def with_details(self, **details) -> Prediction:
+        """The same verdict with ``signals``, ``explanation`` and ``similar`` filled in."""
+        return replace(self, **details)
 
     @property
     def is_scam(self) -> bool:

@@ -1,61 +1,76 @@
-"""Training a model from ``training_data/``, evaluating it, and writing the model card."""
+"""Training a model from a corpus directory, evaluating it, and writing the model card."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
+from .config import SETTINGS, load_settings
 from .dataset import corpus_hash, load_examples
-from .errors import ModelError
-from .evaluation import evaluate, write_reports
+from .errors import DatasetError, ModelError
+from .evaluation import EvaluationReport, evaluate, write_reports
 from .model import ScamClassifier
-from .persistence import DEFAULT_MODEL_PATH, PROJECT_ROOT
+from .verdict import Detector
 
-DEFAULT_DATA_DIR = PROJECT_ROOT / "training_data"
+Notify = Callable[[str], None]
+DEFAULT_MODEL_PATH = next(setting.default for setting in SETTINGS if setting.name == "model_path")
 
 
 def train(
-    data_dir: str | Path = DEFAULT_DATA_DIR,
-    out: str | Path = DEFAULT_MODEL_PATH,
+    data_dir: str | Path | None = None,
+    out: str | Path | None = None,
     eval_dir: str | Path | None = None,
-    notify: Callable[[str], None] = lambda message: None,
+    notify: Notify = lambda message: None,
 ) -> ScamClassifier:
     """Fit on ``data_dir/*.jsonl``, evaluate on ``data_dir/eval/`` if present, save, write reports."""
-    data_dir, out = Path(data_dir), Path(out)
+    settings = load_settings()
+    data_dir, out = Path(data_dir or settings.data_dir), Path(out or settings.model_path)
     examples = load_examples(data_dir)
     if not examples:
-        raise ModelError(f"no training messages in {data_dir}/*.jsonl", code="no_training_data")
+        raise DatasetError("no_training_data", path=data_dir)
     notify(f"training on {len(examples)} messages from {data_dir} …")
-    classifier = ScamClassifier().fit([e.text for e in examples], [e.label for e in examples])
+    model = ScamClassifier().fit([e.text for e in examples], [e.label for e in examples])
     eval_dir = Path(eval_dir) if eval_dir is not None else data_dir / "eval"
-    metrics = {}
     report = None
     if any(eval_dir.glob("*.jsonl")):
-        held_out = load_examples(eval_dir)
-        report = evaluate(classifier, [e.text for e in held_out], [e.label for e in held_out])
-        metrics = report.summary()
-        write_reports(report, out.parent)
-        notify(f"evaluation on {len(held_out)} held-out messages: macro-F1 {report.macro_f1:.3f}")
-    classifier.manifest_ = classifier.save(out, metrics=metrics, data_hash=corpus_hash(data_dir))
+        report = evaluate_directory(model, eval_dir, out.parent)
+        notify(f"evaluation on {report.size} held-out messages: macro-F1 {report.macro_f1:.3f}")
+    model.save(out, metrics=report.summary() if report else {}, data_hash=corpus_hash(data_dir))
     from .model_card import write_model_card
 
-    write_model_card(classifier, examples, report, out.parent / "MODEL_CARD.md")
-    notify(f"model saved to {out} (version {classifier.version})")
-    return classifier
+    write_model_card(model, examples, report, out.parent / "MODEL_CARD.md")
+    notify(f"model saved to {out} (version {model.version})")
+    return model
 
 
-def load_or_train(
-    path: str | Path | None = None,
-    data_dir: str | Path = DEFAULT_DATA_DIR,
-    notify: Callable[[str], None] = print,
-) -> ScamClassifier:
-    """Load the model at ``path``; if there is none yet, train one from ``data_dir`` first and say so.
+def evaluate_directory(model: ScamClassifier, eval_dir: str | Path, report_dir: str | Path) -> EvaluationReport:
+    """Evaluate on every ``*.jsonl`` in ``eval_dir`` and write the reports into ``report_dir``."""
+    held_out = load_examples(eval_dir)
+    if not held_out:
+        raise DatasetError("no_eval_data", path=eval_dir)
+    report = evaluate(model, [e.text for e in held_out], [e.label for e in held_out])
+    write_reports(report, report_dir)
+    return report
 
-    A model that exists but fails its checks (hash, versions) is not silently replaced: the
-    error is raised so that the operator decides.
+
+def ensure_model(settings=None, notify: Notify = print) -> Path:
+    """The path of the ``model_path`` setting, after training the built-in model if it is missing.
+
+    Only the built-in model is trained when missing (and that is said): a missing model at any other
+    path is an error, so that a typo in a path fails at once instead of training a new model for
+    minutes. A model that exists but fails its checks (hash, versions) is never silently replaced.
     """
-    path = Path(path or DEFAULT_MODEL_PATH)
+    settings = settings or load_settings()
+    path = Path(settings.model_path)
     if not path.exists():
-        notify(f"no model at {path}: training one from {data_dir} (this takes a few minutes, once)")
-        train(data_dir, path, notify=notify)
-    return ScamClassifier.load(path)
+        if path != DEFAULT_MODEL_PATH:
+            raise ModelError("model_missing", path=path, out=f" --out {path}")
+        notify(f"no model at {path}: training one from {settings.data_dir} (this takes a few minutes, once)")
+        train(settings.data_dir, path, notify=notify)
+    return path
+
+
+def load_or_train(settings=None, notify: Notify = print) -> Detector:
+    """The detector for the ``model_path`` setting (see :func:`ensure_model`)."""
+    settings = settings or load_settings()
+    return Detector.load(ensure_model(settings, notify), settings)

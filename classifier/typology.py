@@ -7,7 +7,7 @@ advice and risk thresholds live; code reads them from here and never repeats the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +55,6 @@ class Typology:
 
     categories: tuple[Category, ...]
     thresholds: dict[str, Any]
-    limits: dict[str, Any]
     risk_levels: dict[str, dict[str, str]]
     general_advice: dict[str, Any]
     already_paid: dict[str, Any]
@@ -78,7 +77,6 @@ class Typology:
         return {
             "categories": [category.to_dict() for category in self.categories],
             "thresholds": self.thresholds,
-            "limits": self.limits,
             "risk_levels": self.risk_levels,
             "general_advice": self.general_advice,
             "already_paid": self.already_paid,
@@ -104,14 +102,13 @@ def parse_typology(data: dict[str, Any]) -> Typology:
     return Typology(
         categories=tuple(_category(entry) for entry in data["labels"]),
         thresholds=data["thresholds"],
-        limits=data["limits"],
         risk_levels=data["risk_levels"],
         general_advice=data["general_advice"],
         already_paid=data["already_paid"],
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_typology(path: Path = TYPOLOGY_PATH) -> Typology:
     """Load (once) and return the typology shipped with the package."""
     with open(path, encoding="utf-8") as handle:

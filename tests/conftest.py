@@ -1,27 +1,34 @@
-"""Shared fixtures: a tiny corpus and a small model trained on it (seconds, not minutes)."""
+"""The suite's one small model: trained once per session on a tiny corpus (seconds, not minutes)."""
 
+import json
 from pathlib import Path
 
 import pytest
 
-from classifier import ScamClassifier
-from classifier.dataset import load_examples
+from classifier import Detector, ScamClassifier
 
 FIXTURES = Path(__file__).parent / "fixtures"
+CORPUS = FIXTURES / "corpus.jsonl"
 
 
 @pytest.fixture(scope="session")
-def mini_examples():
-    return load_examples(FIXTURES)
+def corpus() -> list[dict]:
+    with open(CORPUS, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
 
 
 @pytest.fixture(scope="session")
-def small_model(mini_examples):
-    return ScamClassifier(calibration_folds=2).fit([e.text for e in mini_examples], [e.label for e in mini_examples])
+def small_model(corpus) -> ScamClassifier:
+    return ScamClassifier(calibration_folds=2).fit([row["text"] for row in corpus], [row["label"] for row in corpus])
 
 
 @pytest.fixture(scope="session")
-def saved_model(small_model, tmp_path_factory):
+def detector(small_model) -> Detector:
+    return Detector(small_model)
+
+
+@pytest.fixture(scope="session")
+def saved_model(small_model, tmp_path_factory) -> Path:
     """Path of the small model saved with its manifest."""
     path = tmp_path_factory.mktemp("model") / "scam_classifier.joblib"
     small_model.save(path, metrics={"macro_f1": 1.0})

@@ -11,6 +11,7 @@ import pytest
 from classifier.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
+CORPUS = FIXTURES / "corpus.jsonl"
 SCAM = "高价收购银行卡，一张月租三千，安全无风险"
 
 
@@ -44,7 +45,7 @@ def test_classify_reads_stdin(run, monkeypatch):
 def test_classify_empty_text_is_a_clean_error(run, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"  \n"), encoding="utf-8"))
     code, out, err = run("classify")
-    assert code == 1 and "error: text is empty" in err and out == ""
+    assert code == 2 and "error: text is empty" in err and out == ""
 
 
 def test_screen_gb18030_csv_with_a_broken_row(run, tmp_path):
@@ -94,18 +95,18 @@ def test_screen_output_format_overrides_the_file_name(run, tmp_path):
 )
 def test_screen_bad_invocations_fail_cleanly(run, argv, message):
     code, _, err = run(*argv)
-    assert code == 1 and message in err
+    assert code == 2 and message in err and "Traceback" not in err
 
 
 def test_screen_refuses_zero_jobs(run, tmp_path):
-    code, _, err = run("screen", str(FIXTURES / "mini_train.jsonl"), "--jobs", "0")
+    code, _, err = run("screen", str(CORPUS), "--jobs", "0")
     assert code == 2 and "--jobs" in err
 
 
 def test_train_and_evaluate(tmp_path, capsys):
     data = tmp_path / "data"
     (data / "eval").mkdir(parents=True)
-    rows = (FIXTURES / "mini_train.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = CORPUS.read_text(encoding="utf-8").splitlines()
     (data / "train.jsonl").write_text("\n".join(rows[::2] + rows[1::4]) + "\n", encoding="utf-8")
     (data / "eval" / "eval.jsonl").write_text("\n".join(rows[3::4]) + "\n", encoding="utf-8")
     model = tmp_path / "models" / "m.joblib"
@@ -116,26 +117,40 @@ def test_train_and_evaluate(tmp_path, capsys):
     assert "macro-F1" in out and (tmp_path / "report" / "confusion_matrix.png").stat().st_size > 1000
 
 
-def test_missing_model_is_trained_on_first_use_and_said(tmp_path, capsys, monkeypatch):
+def test_the_missing_built_in_model_is_trained_on_first_use_and_said(tmp_path, capsys, monkeypatch):
     import classifier.training as training
 
-    monkeypatch.setattr(training, "DEFAULT_DATA_DIR", FIXTURES)
-    called = {}
-    real_train = training.train
-
-    def train(data_dir, out, notify):
-        called["data"] = data_dir
-        return real_train(FIXTURES, out, eval_dir=tmp_path / "none", notify=notify)
-
-    monkeypatch.setattr(training, "train", train)
-    code = main(["--model", str(tmp_path / "new.joblib"), "classify", SCAM])
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "train.jsonl").write_bytes(CORPUS.read_bytes())
+    monkeypatch.setattr(training, "DEFAULT_MODEL_PATH", tmp_path / "built-in.joblib")
+    monkeypatch.setenv("SCAM_CLASSIFIER_MODEL_PATH", str(tmp_path / "built-in.joblib"))
+    monkeypatch.setenv("SCAM_CLASSIFIER_DATA_DIR", str(data))
+    code = main(["classify", SCAM])
     assert code == 0 and "no model at" in capsys.readouterr().err
+    assert (tmp_path / "built-in.joblib").exists()
+
+
+def test_a_missing_model_at_another_path_is_an_error_not_a_training_run(tmp_path, capsys):
+    code = main(["--model", str(tmp_path / "typo.joblib"), "classify", SCAM])
+    err = capsys.readouterr().err
+    assert code == 2 and "no model at" in err and "training" not in err
+    assert not (tmp_path / "typo.joblib").exists()
+
+
+def test_train_on_a_corpus_with_a_bad_label_is_one_clean_line(tmp_path, capsys):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "train.jsonl").write_text('{"text": "你好", "label": "phishing", "register": "sms"}\n', encoding="utf-8")
+    code = main(["train", "--data", str(data), "--out", str(tmp_path / "m.joblib")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "unknown label 'phishing'" in err and "train.jsonl:1" in err
 
 
 def test_validate_reports_a_corpus_that_breaks_the_rules(tmp_path, capsys):
     data = tmp_path / "data"
     (data / "eval").mkdir(parents=True)
-    rows = (FIXTURES / "mini_train.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = CORPUS.read_text(encoding="utf-8").splitlines()
     (data / "train.jsonl").write_text("\n".join(rows + rows[:1]) + "\n", encoding="utf-8")  # one exact duplicate
     (data / "eval" / "eval.jsonl").write_text(rows[0] + "\n", encoding="utf-8")
     code = main(["validate", "--data", str(data)])

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from classifier import ScamClassifier, train
+from classifier import Detector, train
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).parent.parent
@@ -19,8 +19,8 @@ def trained(tmp_path_factory):
 
 def test_real_model_on_the_held_out_split(trained):
     report = (trained.parent / "evaluation.md").read_text(encoding="utf-8")
-    classifier = ScamClassifier.load(trained)
-    metrics = classifier.manifest_["metrics"]
+    classifier = Detector.load(trained)
+    metrics = classifier.model.metrics
     assert metrics["eval_messages"] >= 1000
     assert metrics["macro_f1"] >= 0.80, report
     assert metrics["fraud_recall"] >= 0.90, report

@@ -7,7 +7,12 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from classifier.features import (
-    CharTfidfVectorizer, JiebaTfidfVectorizer, WordTokenizer, build_features, dictionary_slice, load_jieba,
+    CharTfidfVectorizer,
+    JiebaTfidfVectorizer,
+    WordTokenizer,
+    build_features,
+    dictionary_slice,
+    load_jieba,
 )
 from classifier.normalise import TOKEN_CHARS, normalise
 

@@ -31,4 +31,3 @@ def test_thresholds_are_ordered():
     levels = typology.thresholds["risk_levels"]
     assert 0 < levels["medium"] < levels["high"] < 1
     assert set(typology.risk_levels) == {"low", "medium", "high"}
-    assert typology.limits["max_text_chars"] > 1000

@@ -4,39 +4,32 @@ from __future__ import annotations
 
 from flask import Flask
 
-from classifier import load_typology
+from classifier import Detector, load_or_train
+from classifier.config import SETTING_NAMES, load_settings
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """Defaults, then ``SCAM_CLASSIFIER_*`` environment variables, or ``config`` (tests) on top.
+    """Settings: defaults ← ``SCAM_CLASSIFIER_*`` environment variables ← ``config``.
 
-    ``config["CLASSIFIER"]`` injects a fitted classifier; otherwise the model at ``MODEL_PATH``
-    (default: the package's) is loaded once here — trained first if missing, when the package can.
+    Keys of ``config`` that name a setting (in any case: ``MAX_BATCH_ITEMS``) override it; other keys
+    (``TESTING``) go to Flask's config as they are. ``config["DETECTOR"]`` injects a loaded
+    :class:`~classifier.Detector`; otherwise the model at the ``model_path`` setting is loaded once here.
     """
     from . import api, errors, pages, ratelimit
-    from .context import EXTENSION, InMemoryRequest, load_classifier
+    from .context import EXTENSION, InMemoryRequest
 
+    config = dict(config or {})
+    detector = config.pop("DETECTOR", None)
+    settings = load_settings({key: value for key, value in config.items() if key.lower() in SETTING_NAMES})
     app = Flask(__name__)
     app.request_class = InMemoryRequest
-    app.config.from_mapping(
-        MAX_TEXT_CHARS=load_typology().limits["max_text_chars"],
-        MAX_BATCH_ITEMS=1000,
-        MAX_JSON_BYTES=2 * 1024 * 1024,
-        MAX_CONTENT_LENGTH=20 * 1024 * 1024,
-        RATE_LIMIT="120/minute",
-        BATCH_TABLE_ROWS=200,
-        INLINE_DOWNLOAD_BYTES=2 * 1024 * 1024,
-        MODEL_PATH=None,
-        CLASSIFIER=None,
-    )
-    if config is None:
-        app.config.from_prefixed_env("SCAM_CLASSIFIER")
-    else:
-        app.config.from_mapping(config)
+    app.config.update({name.upper(): value for name, value in settings.items()})
+    app.config.update({key: value for key, value in config.items() if key.lower() not in SETTING_NAMES})
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    model = app.config["CLASSIFIER"] or load_classifier(app.config["MODEL_PATH"])
-    app.extensions[EXTENSION] = model
+    if detector is not None:  # the same model, with this app's text limit
+        detector = Detector(detector.model, detector.typology, settings.max_text_chars)
+    app.extensions[EXTENSION] = detector or load_or_train(settings)
     errors.register(app)
     ratelimit.register(app)
     app.register_blueprint(api.bp)

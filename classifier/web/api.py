@@ -7,11 +7,10 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 
-from classifier import InputError
+from classifier.errors import InputError
 
 from . import openapi
-from .context import get_classifier
-from .errors import ApiError
+from .context import get_detector
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -23,27 +22,27 @@ def limit_json_body():
 
 
 def json_body() -> Any:
-    """The parsed JSON body, or an ApiError: 415 if not JSON, 400 if it does not parse."""
+    """The parsed JSON body, or an InputError: 415 if not JSON, 400 if it does not parse."""
     if not request.is_json:
-        raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
+        raise InputError("unsupported_media_type")
     data = request.get_data(cache=False)
     try:
         return json.loads(data)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiError(400, "invalid_json", f"The body is not valid JSON: {exc}") from None
+        raise InputError("invalid_json", detail=str(exc)) from None
 
 
 def json_object() -> dict:
     body = json_body()
     if not isinstance(body, dict):
-        raise ApiError(400, "not_object", f"The body must be a JSON object, not {_json_type(body)}.")
+        raise InputError("not_object", type=_json_type(body))
     return body
 
 
 def flag(body: dict, name: str, default: bool) -> bool:
     value = body.get(name, default)
     if not isinstance(value, bool):
-        raise ApiError(400, "invalid_type", f"'{name}' must be true or false, not {_json_type(value)}.")
+        raise InputError("invalid_type", field=name, expected="true or false", type=_json_type(value))
     return value
 
 
@@ -56,21 +55,21 @@ def _json_type(value: Any) -> str:
 def classify():
     body = json_object()
     if "text" not in body:
-        raise ApiError(400, "missing_text", "The body needs a 'text' field with the message to classify.")
+        raise InputError("missing_text")
     explain = flag(body, "explain", True)
-    # A text the classifier refuses raises InputError, rendered as 400/413 by errors.handle_input.
-    return jsonify(get_classifier().classify(body["text"], explain=explain).to_dict())
+    # A text the detector refuses raises InputError, rendered with its own status by errors.render.
+    return jsonify(get_detector().classify(body["text"], explain=explain).to_dict())
 
 
 def batch_items(body: Any) -> list:
     items = body.get("messages") if isinstance(body, dict) else body
     if isinstance(body, dict) and "messages" not in body:
-        raise ApiError(400, "missing_messages", "The body needs a 'messages' array.")
+        raise InputError("missing_messages")
     if not isinstance(items, list):
-        raise ApiError(400, "invalid_type", f"'messages' must be an array, not {_json_type(items)}.")
+        raise InputError("invalid_type", field="messages", expected="an array", type=_json_type(items))
     limit = current_app.config["MAX_BATCH_ITEMS"]
     if len(items) > limit:
-        raise ApiError(413, "batch_too_large", f"The batch has {len(items)} messages; the limit is {limit}.")
+        raise InputError("batch_too_large", count=len(items), limit=limit)
     return items
 
 
@@ -80,7 +79,7 @@ def item_text(item: Any, entry: dict) -> Any:
         return item
     entry["id"] = item.get("id")
     if "text" not in item:
-        raise InputError("the item has no 'text' field", code="missing_text")
+        raise InputError("missing_text")
     return item["text"]
 
 
@@ -97,41 +96,37 @@ def classify_batch():
             texts.append(item_text(item, entry))
             readable.append(entry)
         except InputError as exc:
-            entry["error"] = _error(exc)
-    for entry, outcome in zip(readable, get_classifier().predict_each(texts, explain=explain)):
+            entry["error"] = exc.to_dict()
+    for entry, outcome in zip(readable, get_detector().predict_each(texts, explain=explain)):
         if isinstance(outcome, InputError):  # a bad item gets its own error; the others go on
-            entry["error"] = _error(outcome)
+            entry["error"] = outcome.to_dict()
         else:
             entry["result"] = outcome.to_dict()
     errors = sum(entry["error"] is not None for entry in entries)
     return jsonify({"count": len(entries), "errors": errors, "results": entries})
 
 
-def _error(exc: InputError) -> dict:
-    return {"code": exc.code, "message": exc.message}
-
-
 @bp.get("/typology")
 def typology():
-    return jsonify(get_classifier().typology.to_dict())
+    return jsonify(get_detector().typology.to_dict())
 
 
 @bp.get("/typology/<category_id>")
 def category(category_id: str):
     try:
-        return jsonify(get_classifier().typology.get(category_id).to_dict())
+        return jsonify(get_detector().typology.get(category_id).to_dict())
     except KeyError:
-        raise ApiError(404, "unknown_category", f"No category with id '{category_id}'.") from None
+        raise InputError("unknown_category", id=category_id) from None
 
 
 @bp.get("/health")
 def health():
-    model = get_classifier()
+    detector = get_detector()
     return jsonify({
         "status": "ok",
-        "model_version": model.version,
-        "labels": [str(label) for label in model.classes_],
-        "metrics": getattr(model, "manifest_", {}).get("metrics") or {},
+        "model_version": detector.version,
+        "labels": detector.labels,
+        "metrics": detector.model.metrics,
     })
 
 

@@ -1,4 +1,4 @@
-"""What the views share: the loaded classifier, where its reports live, and an in-memory request."""
+"""What the views share: the loaded detector, where its reports live, and an in-memory request."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import io
 from pathlib import Path
 
 from flask import Request, current_app
-
-from classifier import DEFAULT_MODEL_PATH, load_or_train
 
 EXTENSION = "scam_classifier"
 
@@ -19,29 +17,16 @@ class InMemoryRequest(Request):
         return io.BytesIO()
 
 
-def load_classifier(model_path=None, notify=print):
-    """Load the model once; a missing one is trained first (and said), a broken one fails clearly."""
-    return load_or_train(model_path, notify=notify)
-
-
-def get_classifier():
+def get_detector():
     return current_app.extensions[EXTENSION]
-
-
-def model_dir() -> Path:
-    path = current_app.config.get("MODEL_PATH") or DEFAULT_MODEL_PATH
-    return Path(path).parent
 
 
 def report(name: str) -> Path | None:
     """A training report next to the model (MODEL_CARD.md, evaluation.md, confusion_matrix.png), if present."""
-    path = model_dir() / name
+    path = Path(current_app.config["MODEL_PATH"]).parent / name
     return path if path.is_file() else None
 
 
 def read_report(name: str) -> str | None:
     path = report(name)
     return path.read_text(encoding="utf-8") if path else None
-
-
-__all__ = ["InMemoryRequest", "get_classifier", "load_classifier", "model_dir", "report", "read_report"]

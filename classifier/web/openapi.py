@@ -70,7 +70,7 @@ def category_schema() -> dict:
 
 def typology_schema() -> dict:
     return obj({"categories": {"type": "array", "items": ref("Category")}, "thresholds": {"type": "object"},
-                "limits": {"type": "object"}, "risk_levels": {"type": "object"},
+                "risk_levels": {"type": "object"},
                 "general_advice": {"type": "object"}, "already_paid": {"type": "object"}})
 
 
@@ -92,7 +92,7 @@ def batch_schemas(max_items: int, max_chars: int) -> dict:
 
 def components(config: dict) -> dict:
     typology = load_typology()
-    max_chars = typology.limits["max_text_chars"]
+    max_chars = config["MAX_TEXT_CHARS"]
     schemas = {
         "ClassifyRequest": obj({"text": {"type": "string", "minLength": 1, "maxLength": max_chars},
                                 "explain": {"type": "boolean", "default": True}}, required=["text"]),

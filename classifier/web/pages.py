@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
-from classifier import SIGNAL_NAMES, InputError
+from classifier import SIGNAL_NAMES, examples_for, top_terms
+from classifier.errors import InputError
 
 from . import uploads
 from .api import openapi_document as api_openapi_document
-from .context import get_classifier, read_report, report
-from .errors import ApiError
+from .context import get_detector, read_report, report
 
 bp = Blueprint("pages", __name__)
 EXAMPLE_LABELS = ("impersonate_police", "investment", "impersonate_customer_service", "normal")
@@ -18,7 +18,7 @@ EXAMPLE_LABELS = ("impersonate_police", "investment", "impersonate_customer_serv
 @bp.app_template_filter("category_name")
 def category_name(label: str) -> str:
     try:
-        return get_classifier().typology.get(label).name
+        return get_detector().typology.get(label).name
     except KeyError:
         return label
 
@@ -31,12 +31,12 @@ def signal_name(signal_id: str) -> str:
 
 def examples() -> list[dict]:
     """One corpus message per example label, for the "load an example" links."""
-    model = get_classifier()
+    detector = get_detector()
     found = []
     for label in EXAMPLE_LABELS:
-        texts = model.examples_for(label, 1) if label in model.classes_ else []
+        texts = examples_for(detector.model, label, 1)
         if texts:
-            found.append({"label": label, "name": model.typology.get(label).name, "text": texts[0]})
+            found.append({"label": label, "name": detector.typology.get(label).name, "text": texts[0]})
     return found
 
 
@@ -51,9 +51,8 @@ def index():
 def check():
     text = request.form.get("text", "")
     try:
-        prediction = get_classifier().classify(text, explain=True)
-    except InputError as exc:
-        error = ApiError.from_input_error(exc)
+        prediction = get_detector().classify(text, explain=True)
+    except InputError as error:
         page = render_template("index.html", text=text, examples=examples(), error=error)
         return page, error.status
     return render_template("index.html", text=text, examples=examples(), result=prediction.to_dict())
@@ -66,37 +65,31 @@ def batch():
 
 @bp.post("/batch")
 def batch_upload():
-    model, file = get_classifier(), request.files.get("file")
+    detector, file = get_detector(), request.files.get("file")
     text_field = request.form.get("text_field", "").strip() or "text"
     try:
         if request.form.get("action") == "download":
-            chunks = uploads.csv_download(file, model, text_field)
+            chunks = uploads.csv_download(file, detector, text_field)
             return Response(chunks, mimetype="text/csv", headers={
                 "Content-Disposition": 'attachment; filename="screening_results.csv"'})
-        screening = uploads.screen_upload(file, model, text_field, current_app.config["BATCH_TABLE_ROWS"])
-    except InputError as exc:
-        return render_template("batch.html", error=exc.message, text_field=text_field), 400
+        screening = uploads.screen_upload(file, detector, text_field, current_app.config["BATCH_TABLE_ROWS"])
+    except InputError as error:
+        return render_template("batch.html", error=error.message_zh, text_field=text_field), error.status
     inline = len(screening.csv_bytes) <= current_app.config["INLINE_DOWNLOAD_BYTES"]
     return render_template("batch.html", screening=screening, text_field=text_field,
                            download=uploads.data_uri(screening.csv_bytes) if inline else None,
-                           typology=model.typology)
+                           typology=detector.typology)
 
 
 def teaching(category) -> dict:
     """What the teaching page shows for one category: examples and the terms the model weighs most."""
-    model = get_classifier()
-    known = category.id in model.classes_
-    return {
-        "category": category,
-        "examples": model.examples_for(category.id, 3) if known else [],
-        "terms": model.top_terms(category.id, 12) if known else [],
-    }
+    model = get_detector().model
+    return {"category": category, "examples": examples_for(model, category.id, 3), "terms": top_terms(model, category.id, 12)}
 
 
 @bp.get("/typology")
 def typology():
-    model = get_classifier()
-    sections = [teaching(category) for category in model.typology.categories]
+    sections = [teaching(category) for category in get_detector().typology.categories]
     return render_template("typology.html", sections=sections,
                            confusion_matrix=report("confusion_matrix.png") is not None)
 
@@ -104,19 +97,18 @@ def typology():
 @bp.get("/typology/<category_id>")
 def category(category_id: str):
     try:
-        section = teaching(get_classifier().typology.get(category_id))
+        section = teaching(get_detector().typology.get(category_id))
     except KeyError:
-        raise ApiError(404, "unknown_category", "没有这个诈骗类型。") from None
+        raise InputError("unknown_category", id=category_id) from None
     return render_template("category.html", section=section)
 
 
 @bp.get("/about")
 def about():
-    model = get_classifier()
-    metrics = getattr(model, "manifest_", {}).get("metrics") or {}
-    scalars = {key: value for key, value in metrics.items() if isinstance(value, (int, float, str))}
+    detector = get_detector()
+    scalars = {key: value for key, value in detector.model.metrics.items() if isinstance(value, (int, float, str))}
     return render_template(
-        "about.html", version=model.version, labels=model.classes_, metrics=scalars,
+        "about.html", version=detector.version, labels=detector.labels, metrics=scalars,
         model_card=read_report("MODEL_CARD.md"), evaluation=read_report("evaluation.md"),
         confusion_matrix=report("confusion_matrix.png") is not None,
     )

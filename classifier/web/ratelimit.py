@@ -13,7 +13,9 @@ import time
 
 from flask import Flask, current_app, request
 
-from .errors import HTTP_CODES, ApiError
+from classifier.errors import ClassifierError
+
+from .errors import render
 
 PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 EXEMPT = ("/api/v1/health", "/api/v1/openapi.json", "/openapi.json")
@@ -61,8 +63,7 @@ def _check():
         return None
     retry_after = limiter.hit(request.remote_addr or "unknown")
     if retry_after is not None:
-        code, message = HTTP_CODES[429]
-        raise ApiError(429, code, message, {"Retry-After": str(max(1, math.ceil(retry_after)))})
+        return render(ClassifierError("rate_limited"), {"Retry-After": str(max(1, math.ceil(retry_after)))})
     return None
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from gunicorn.app.base import BaseApplication
 
-from classifier import ClassifierError
+from classifier.config import load_settings
+from classifier.errors import ClassifierError
 
 
 class Server(BaseApplication):
@@ -24,14 +24,13 @@ class Server(BaseApplication):
         return self.application
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 2, model_path=None, timeout: int = 60) -> None:
-    """Load the model (training it if the package can and it is missing), then serve until stopped."""
+def serve(settings=None, host: str = "127.0.0.1", port: int = 8000, workers: int = 2, timeout: int = 60) -> None:
+    """Build the app from ``settings`` (default: defaults ← environment), then serve until stopped."""
     from . import create_app
 
-    if model_path is not None:  # create_app reads its settings from SCAM_CLASSIFIER_* variables
-        os.environ["SCAM_CLASSIFIER_MODEL_PATH"] = str(model_path)
+    settings = settings or load_settings()
     try:
-        app = create_app()
+        app = create_app(dict(settings))
     except ClassifierError as exc:
         sys.exit(f"scam-classifier serve: cannot start: {exc.message}")
     options = {
@@ -52,7 +51,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--model", dest="model_path", default=None)
     args = parser.parse_args(argv)
-    serve(args.host, args.port, args.workers, args.model_path)
+    settings = load_settings({"model_path": args.model_path} if args.model_path else None)
+    serve(settings, args.host, args.port, args.workers)
 
 
 if __name__ == "__main__":

@@ -85,11 +85,11 @@ def test_one_category(client):
     assert body["red_flags"] and body["advice"] and body["description"]
 
 
-def test_health(client, small_classifier):
+def test_health(client, detector):
     body = client.get("/api/v1/health").json
     assert body["status"] == "ok"
-    assert body["model_version"] == small_classifier.version
-    assert set(body["labels"]) == set(small_classifier.classes_)
+    assert body["model_version"] == detector.version
+    assert set(body["labels"]) == set(detector.labels)
 
 
 @pytest.mark.parametrize("path", ["/api/v1/openapi.json", "/openapi.json"])

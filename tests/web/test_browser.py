@@ -27,11 +27,11 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def server(small_classifier):
+def server(detector):
     """The app on a free loopback port, served by a real HTTP server in a thread."""
     from classifier.web import create_app
 
-    app = create_app({"CLASSIFIER": small_classifier, "RATE_LIMIT": None})
+    app = create_app({"DETECTOR": detector, "RATE_LIMIT": None})
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -94,7 +94,7 @@ def test_upload_a_csv_and_download_the_results(server, page, scam_text):
 
 
 def test_direct_download_button(server, page, scam_text):
-    content = f"id,text\n1,{scam_text}\n=3,\n".encode("utf-8")
+    content = f"id,text\n1,{scam_text}\n=3,\n".encode()
     page.goto(server + "/batch")
     page.set_input_files("#file", files=[{"name": "messages.csv", "mimeType": "text/csv", "buffer": content}])
     with page.expect_download() as info:

@@ -1,8 +1,8 @@
-"""create_app: defaults, environment variables, the test dict, and a clear failure without a model."""
+"""create_app and serve: defaults, environment variables, the test dict, and clear failures without a model."""
 
 import pytest
 
-from classifier import ModelError, load_typology
+from classifier import ModelError, SettingsError
 from classifier.web import create_app
 
 
@@ -10,7 +10,7 @@ def test_test_config_overrides_defaults(make_app):
     app = make_app(MAX_BATCH_ITEMS=5)
     assert app.testing
     assert app.config["MAX_BATCH_ITEMS"] == 5
-    assert app.config["MAX_TEXT_CHARS"] == load_typology().limits["max_text_chars"]
+    assert app.config["MAX_TEXT_CHARS"] == 10_000
 
 
 def test_defaults(app):
@@ -19,77 +19,57 @@ def test_defaults(app):
     assert app.config["MAX_JSON_BYTES"] == 2 * 1024 * 1024
 
 
-def test_environment_variables_configure_the_app(monkeypatch, small_classifier):
+def test_environment_then_the_explicit_dict(monkeypatch, detector):
     monkeypatch.setenv("SCAM_CLASSIFIER_MAX_BATCH_ITEMS", "7")
+    monkeypatch.setenv("SCAM_CLASSIFIER_BATCH_TABLE_ROWS", "9")
     monkeypatch.setenv("SCAM_CLASSIFIER_RATE_LIMIT", "null")
-    monkeypatch.setattr("classifier.web.context.load_classifier", lambda path: small_classifier)
-    app = create_app()
-    assert app.config["MAX_BATCH_ITEMS"] == 7
+    app = create_app({"DETECTOR": detector, "BATCH_TABLE_ROWS": 3})
+    assert app.config["MAX_BATCH_ITEMS"] == 7  # from the environment
+    assert app.config["BATCH_TABLE_ROWS"] == 3  # the explicit dict wins
     assert app.config["RATE_LIMIT"] is None
     assert not app.testing
 
 
-def test_model_loaded_once_at_start(monkeypatch, small_classifier):
-    calls = []
-    monkeypatch.setattr("classifier.web.context.load_classifier", lambda path: calls.append(path) or small_classifier)
-    client = create_app({"TESTING": True, "RATE_LIMIT": None, "MODEL_PATH": "/somewhere/model.joblib"}).test_client()
-    for _ in range(3):
-        assert client.get("/api/v1/health").status_code == 200
-    assert calls == ["/somewhere/model.joblib"]
+def test_the_text_limit_setting_applies_to_the_check_not_only_the_form(make_app):
+    client = make_app(MAX_TEXT_CHARS=50).test_client()
+    assert 'maxlength="50"' in client.get("/").get_data(as_text=True)
+    assert client.post("/api/v1/classify", json={"text": "好" * 51}).status_code == 413
+    assert client.post("/", data={"text": "好" * 51}).status_code == 413
 
 
-def test_missing_model_without_training_data_fails_clearly(tmp_path, monkeypatch):
-    from classifier import load_or_train
-
-    # A missing model is trained at start; with nothing to train on, start-up stops with a clear error.
-    def no_data(path=None, notify=print):
-        return load_or_train(path, data_dir=tmp_path / "empty", notify=notify)
-
-    monkeypatch.setattr("classifier.web.context.load_or_train", no_data)
-    with pytest.raises(ModelError, match="no training messages"):
-        create_app({"MODEL_PATH": str(tmp_path / "missing.joblib")})
+def test_model_loaded_once_at_start(saved_model):
+    client = create_app({"TESTING": True, "RATE_LIMIT": None, "MODEL_PATH": str(saved_model)}).test_client()
+    versions = {client.get("/api/v1/health").json["model_version"] for _ in range(3)}
+    assert len(versions) == 1 and versions != {"unsaved"}
 
 
-def test_a_missing_model_is_trained_at_start(monkeypatch, small_classifier, tmp_path):
-    seen = {}
-
-    def load_or_train(path=None, notify=print):
-        seen["path"] = path
-        return small_classifier
-
-    monkeypatch.setattr("classifier.web.context.load_or_train", load_or_train)
-    app = create_app({"TESTING": True, "MODEL_PATH": str(tmp_path / "m.joblib")})
-    assert seen["path"] == str(tmp_path / "m.joblib")
-    assert app.test_client().get("/api/v1/health").json["status"] == "ok"
+def test_a_missing_model_at_a_given_path_fails_at_once(tmp_path):
+    with pytest.raises(ModelError, match="no model at") as caught:
+        create_app({"MODEL_PATH": str(tmp_path / "typo.joblib")})
+    assert caught.value.code == "model_missing" and not (tmp_path / "typo.joblib").exists()
 
 
 def test_bad_rate_limit_setting_is_refused(make_app):
-    with pytest.raises(ValueError, match="RATE_LIMIT"):
+    with pytest.raises(SettingsError, match="RATE_LIMIT"):
         make_app(RATE_LIMIT="lots")
 
 
-def test_serve_builds_the_app_once_and_preloads_it(monkeypatch, small_classifier, tmp_path):
+def test_serve_builds_the_app_once_and_preloads_it(monkeypatch, saved_model):
+    from classifier import load_settings
     from classifier.web import serve as serve_module
 
     captured = {}
-    monkeypatch.setattr("classifier.web.context.load_classifier", lambda path: captured.setdefault("path", path) and small_classifier)
     monkeypatch.setattr(serve_module.Server, "run", lambda self: captured.update(app=self.load(), options=self.options))
-    monkeypatch.delenv("SCAM_CLASSIFIER_MODEL_PATH", raising=False)
-    serve_module.serve(host="127.0.0.1", port=8123, workers=3, model_path=tmp_path / "m.joblib")
-    assert captured["path"] == str(tmp_path / "m.joblib")
+    serve_module.serve(load_settings({"model_path": saved_model}), host="127.0.0.1", port=8123, workers=3)
     assert captured["options"]["bind"] == "127.0.0.1:8123"
     assert captured["options"]["workers"] == 3 and captured["options"]["preload_app"] is True
-    assert captured["app"].extensions["scam_classifier"] is small_classifier
+    assert captured["app"].config["MODEL_PATH"] == saved_model
+    assert captured["app"].extensions["scam_classifier"].version != "unsaved"
 
 
-def test_serve_fails_clearly_without_a_model(monkeypatch, tmp_path):
-    from classifier import load_or_train
+def test_serve_fails_clearly_without_a_model(tmp_path):
+    from classifier import load_settings
     from classifier.web import serve as serve_module
 
-    def no_data(path=None, notify=print):
-        return load_or_train(path, data_dir=tmp_path / "empty", notify=notify)
-
-    monkeypatch.setattr("classifier.web.context.load_or_train", no_data)
-    monkeypatch.delenv("SCAM_CLASSIFIER_MODEL_PATH", raising=False)
-    with pytest.raises(SystemExit, match="cannot start: no training messages"):
-        serve_module.serve(model_path=tmp_path / "missing.joblib")
+    with pytest.raises(SystemExit, match="cannot start: no model at"):
+        serve_module.serve(load_settings({"model_path": tmp_path / "missing.joblib"}))

@@ -1,0 +1,147 @@
+"""Text → :class:`Prediction`: label, risk, uncertainty and advice, and with ``explain`` the reasons.
+
+:class:`Detector` is what the CLI, the web service and batch screening use. It checks each text,
+asks the estimator for probabilities and applies the typology's thresholds. With ``explain=True``
+a message is normalised and featurised once, and that one feature row serves the probabilities,
+the red flags, the per-term contributions, the highlights and the similar examples.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from .config import load_settings
+from .errors import InputError
+from .explain import explain
+from .model import ScamClassifier
+from .normalise import normalise_with_offsets
+from .prediction import Prediction
+from .signals import RED_FLAG_IDS, find_signals
+from .typology import NORMAL, Typology, load_typology
+
+# Undecodable input bytes arrive as surrogates (``errors="surrogateescape"``); checked on every message.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class Detector:
+    """Verdicts for messages from a fitted :class:`ScamClassifier` and the typology's thresholds.
+
+    >>> detector = Detector.load()                                  # doctest: +SKIP
+    >>> detector.classify("您涉嫌洗钱，请转入安全账户").risk_level   # doctest: +SKIP
+    'high'
+    """
+
+    def __init__(self, model: ScamClassifier, typology: Typology | None = None, max_text_chars: int | None = None):
+        self.model = model
+        # The typology (names, advice, thresholds) is read fresh, so editing advice needs no retraining.
+        self.typology = typology or load_typology()
+        self.max_text_chars = max_text_chars or load_settings().max_text_chars
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, settings=None) -> Detector:
+        """The model at ``path`` (default: the ``model_path`` setting), checked against its manifest."""
+        settings = settings or load_settings()
+        return cls(ScamClassifier.load(path or settings.model_path), max_text_chars=settings.max_text_chars)
+
+    @property
+    def version(self) -> str:
+        return self.model.version
+
+    @property
+    def labels(self) -> list[str]:
+        return list(self.model.classes_)
+
+    def check(self, text) -> str:
+        """Return ``text`` if it can be classified, else raise :class:`InputError` saying why."""
+        if not isinstance(text, str):
+            raise InputError("not_text", type=type(text).__name__)
+        if not text.strip():
+            raise InputError("empty_text")
+        if len(text) > self.max_text_chars:
+            raise InputError("text_too_long", length=len(text), limit=self.max_text_chars)
+        if _SURROGATE.search(text):
+            raise InputError("invalid_encoding")
+        return text
+
+    def classify(self, text: str, explain: bool = True) -> Prediction:
+        return self.predict([text], explain=explain)[0]
+
+    def predict(self, texts: Iterable[str], explain: bool = False) -> list[Prediction]:
+        """One :class:`Prediction` per text; with ``explain`` also signals, explanation and examples."""
+        texts = [self.check(text) for text in texts]
+        return self._explained(texts) if explain else self._light(texts)
+
+    def predict_each(self, texts: Iterable, explain: bool = False) -> list[Prediction | InputError]:
+        """Like :meth:`predict`, but a text that cannot be classified gets its :class:`InputError`
+        in its place and the others go on (batch screening: no row is lost)."""
+        outcomes: list[Prediction | InputError | None] = []
+        valid, positions = [], []
+        for position, text in enumerate(texts):
+            try:
+                valid.append(self.check(text))
+                positions.append(position)
+                outcomes.append(None)  # the prediction, filled in below
+            except InputError as error:
+                outcomes.append(error)
+        predictions = self._explained(valid) if explain else self._light(valid)
+        for position, prediction in zip(positions, predictions):
+            outcomes[position] = prediction
+        return outcomes
+
+    def risk_level(self, risk_score: float) -> str:
+        levels = self.typology.thresholds["risk_levels"]
+        if risk_score >= levels["high"]:
+            return "high"
+        return "medium" if risk_score >= levels["medium"] else "low"
+
+    # --- internals --------------------------------------------------------------------------
+
+    def _light(self, texts: list[str]) -> list[Prediction]:
+        if not texts:
+            return []
+        probabilities = self.model.predict_proba(texts)
+        return [self._verdict(row) for row in _rows(probabilities)]
+
+    def _explained(self, texts: list[str]) -> list[Prediction]:
+        return [self._explained_one(text) for text in texts]
+
+    def _explained_one(self, text: str) -> Prediction:
+        normalised = normalise_with_offsets(text)
+        row = self.model.features([normalised.text])  # the one feature row everything below reuses
+        verdict = self._verdict(next(_rows(self.model.predict_proba_features(row))))
+        cues = find_signals(text, normalised, context=True)  # every signal feature, to place its weight
+        fraud_label = next(label for label, _ in verdict.top if label != NORMAL)  # at most one of three is normal
+        return verdict.with_details(
+            signals=tuple(signal for signal in cues if signal.type in RED_FLAG_IDS),
+            explanation=explain(text, normalised, row, cues, self.model.linear_, verdict.label, fraud_label),
+            similar=self.model.examples_.nearest(self.model.word_block(row)),
+        )
+
+    def _verdict(self, ranked: tuple[list[float], list[int]]) -> Prediction:
+        probabilities, order = ranked
+        classes = self.model.classes_
+        top = tuple((classes[i], probabilities[i]) for i in order)
+        thresholds = self.typology.thresholds
+        second = top[1][1] if len(top) > 1 else 0.0
+        risk_score = 1.0 - probabilities[self.model.normal_index_]
+        return Prediction(
+            label=top[0][0],
+            category=self.typology.get(top[0][0]),
+            risk_score=risk_score,
+            risk_level=self.risk_level(risk_score),
+            top=top,
+            uncertain=top[0][1] - second < thresholds["uncertain_margin"]
+            or top[0][1] < thresholds["uncertain_min_confidence"],
+            typology=self.typology,
+        )
+
+
+def _rows(probabilities: np.ndarray) -> Iterable[tuple[list[float], list[int]]]:
+    """Each row's probabilities and the indices of its best three labels (ranked for the whole batch at once)."""
+    best_three = np.argsort(-probabilities, axis=1, kind="stable")[:, :3]
+    return zip(probabilities.tolist(), best_three.tolist())
+

@@ -1,0 +1,18 @@
+"""What the teaching pages get from a model: weighted terms and corpus examples per label."""
+
+from classifier import examples_for, top_terms
+
+
+def test_top_terms_are_the_heaviest_positive_weights(small_model):
+    terms = top_terms(small_model, "task_rebate", 5)
+    weights = [term["weight"] for term in terms]
+    assert len(terms) == 5 and weights == sorted(weights, reverse=True) and weights[-1] > 0
+    assert top_terms(small_model, "not_a_label") == []
+
+
+def test_examples_are_training_messages_of_that_label(small_model, corpus):
+    texts = examples_for(small_model, "prize_lottery", 2)
+    of_label = {row["text"] for row in corpus if row["label"] == "prize_lottery"}
+    assert len(texts) == 2 and set(texts) <= of_label
+    assert len(texts[0]) <= len(texts[1])  # shortest first
+    assert examples_for(small_model, "not_a_label") == []
