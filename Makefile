@@ -8,7 +8,7 @@ MODEL  := models/scam_classifier.joblib
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup model serve lint test test-fast evaluate benchmark validate-data clean
+.PHONY: setup model serve lint test test-fast fuzz evaluate benchmark validate-data clean
 
 $(BIN)/scam-classifier: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ test: setup lint
 
 test-fast: setup
 	$(BIN)/python -m pytest -q -m "not slow and not browser"
+
+fuzz: setup   # a long fuzzing session of the API: FUZZ_EXAMPLES cases per operation (2,500 × 5 ≈ 12,500 requests)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-2500} $(BIN)/python -m pytest -q tests/web/test_fuzz.py
 
 evaluate: $(MODEL)
 	$(BIN)/scam-classifier evaluate

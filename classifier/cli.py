@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
+import tempfile
+import threading
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from . import (
@@ -26,6 +30,7 @@ from .config import load_settings
 from .errors import ClassifierError, InputError
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM, as shells report them
 
 
 def _say(message: str) -> None:
@@ -154,6 +159,22 @@ def _engine(args, settings) -> Engine:
     return Engine(load_or_train(settings, notify=_say))
 
 
+@contextmanager
+def _output(path: str, encoding: str):
+    """A temporary file beside ``path``, renamed to it only when screening finishes: an interrupted or
+    failed run leaves no file that looks complete."""
+    target = Path(path)
+    with tempfile.NamedTemporaryFile("w", encoding=encoding, newline="", dir=target.parent, prefix=f".{target.name}.",
+                                     suffix=".partial", delete=False) as handle:
+        try:
+            yield handle
+        except BaseException:
+            handle.close()
+            os.unlink(handle.name)
+            raise
+    os.replace(handle.name, target)
+
+
 def cmd_screen(args, settings) -> int:
     options = _options(args)
     engine = _engine(args, settings)
@@ -163,7 +184,7 @@ def cmd_screen(args, settings) -> int:
             output = sys.stdout
         else:
             encoding = "utf-8-sig" if options.writer is FORMATS["csv"].writer else "utf-8"  # BOM: Excel reads UTF-8
-            output = cleanup.enter_context(open(args.output, "w", encoding=encoding, newline=""))
+            output = cleanup.enter_context(_output(args.output, encoding))
         progress = Progress(source, args.progress if args.progress is not None else sys.stderr.isatty())
         summary = screen(source, output, options, engine, on_row=progress)
         progress.finish(summary)
@@ -224,8 +245,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised like KeyboardInterrupt so that the same clean-up runs."""
+
+
+def _terminate(signum, frame):
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
     if getattr(args, "jobs", 1) < 1:
         _say("error: --jobs must be at least 1")
         return EXIT_BAD_INPUT
@@ -235,6 +266,9 @@ def main(argv: list[str] | None = None) -> int:
     except ClassifierError as exc:
         _say(f"error: {exc.message}")
         return EXIT_BAD_INPUT
+    except (KeyboardInterrupt, Terminated) as exc:
+        _say("\ninterrupted: stopped before the end; no output file was written")
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):
             return 0

@@ -20,7 +20,7 @@ from .typology import NORMAL, load_typology
 
 REGISTERS = ("sms", "chat", "call", "email", "notice", "post")
 REQUIRED_FIELDS = ("text", "label", "register")
-OPTIONAL_FIELDS = ("note",)
+OPTIONAL_FIELDS = ("note", "subtype")
 NEAR_DUPLICATE_JACCARD = 0.7
 SHINGLE_SIZE = 5
 
@@ -46,6 +46,7 @@ class Example:
     label: str
     register: str
     source: str  # "file.jsonl:line", for error messages only
+    subtype: str | None = None
 
 
 @dataclass
@@ -58,7 +59,8 @@ class Report:
         return not self.errors
 
 
-def _parse_line(line: str, source: str, labels: frozenset[str]) -> Example:
+def _parse_line(line: str, source: str, subtypes: dict[str, frozenset[str]]) -> Example:
+    """One corpus line; ``subtypes`` maps each label to its subtype ids (a label with any needs one)."""
     try:
         row = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -72,22 +74,25 @@ def _parse_line(line: str, source: str, labels: frozenset[str]) -> Example:
     text, label, register = row["text"], row["label"], row["register"]
     if not isinstance(text, str) or not text.strip():
         raise DatasetError("invalid_dataset", source=source, detail="text must be a non-empty string")
-    if label not in labels:
+    if label not in subtypes:
         raise DatasetError("invalid_dataset", source=source, detail=f"unknown label {label!r}")
     if register not in REGISTERS:
         raise DatasetError("invalid_dataset", source=source, detail=f"unknown register {register!r}")
-    return Example(text=text, label=label, register=register, source=source)
+    subtype = row.get("subtype")
+    if (subtype or subtypes[label]) and subtype not in subtypes[label]:
+        raise DatasetError("invalid_dataset", source=source, detail=f"{label} needs a subtype from {sorted(subtypes[label])}, not {subtype!r}")
+    return Example(text=text, label=label, register=register, source=source, subtype=subtype)
 
 
-def load_examples(directory: Path | str, labels: frozenset[str] | None = None) -> list[Example]:
+def load_examples(directory: Path | str) -> list[Example]:
     """Read every ``*.jsonl`` file directly inside ``directory`` (sorted by name)."""
-    labels = labels if labels is not None else frozenset(load_typology().label_ids)
+    subtypes = {category.id: frozenset(sub.id for sub in category.subtypes) for category in load_typology().categories}
     examples = []
     for path in sorted(Path(directory).glob("*.jsonl")):
         with open(path, encoding="utf-8") as handle:
             for number, line in enumerate(handle, start=1):
                 if line.strip():
-                    examples.append(_parse_line(line, f"{path.name}:{number}", labels))
+                    examples.append(_parse_line(line, f"{path.name}:{number}", subtypes))
     return examples
 
 

@@ -72,7 +72,8 @@ def _segments(text: str, heat: np.ndarray) -> tuple[Segment, ...]:
     if strongest == 0.0:
         return (Segment(0, len(text), text, 0.0, 0),) if text else ()
     levels = [
-        0 if abs(h) < HEAT_FLOOR * strongest else int(math.copysign(math.ceil(HEAT_LEVELS * abs(h) / strongest), h))
+        # min(): float rounding can put the strongest piece a hair above HEAT_LEVELS
+        0 if abs(h) < HEAT_FLOOR * strongest else int(math.copysign(min(HEAT_LEVELS, math.ceil(HEAT_LEVELS * abs(h) / strongest)), h))
         for h in heat
     ]
     segments, start = [], 0

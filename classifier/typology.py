@@ -18,6 +18,22 @@ NORMAL = "normal"
 
 
 @dataclass(frozen=True)
+class Subtype:
+    """A named variety inside a label (``other_fraud`` gathers several), described like a label."""
+
+    id: str
+    name: str
+    description: str
+    script: tuple[str, ...]
+    red_flags: tuple[str, ...]
+    advice: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "description": self.description, "script": list(self.script),
+                "red_flags": list(self.red_flags), "advice": list(self.advice)}
+
+
+@dataclass(frozen=True)
 class Category:
     """One label of the typology, with everything a person needs to understand it."""
 
@@ -30,6 +46,7 @@ class Category:
     red_flags: tuple[str, ...]
     advice: tuple[str, ...]
     if_paid: tuple[str, ...]
+    subtypes: tuple[Subtype, ...] = ()
 
     @property
     def is_fraud(self) -> bool:
@@ -46,6 +63,7 @@ class Category:
             "red_flags": list(self.red_flags),
             "advice": list(self.advice),
             "if_paid": list(self.if_paid),
+            "subtypes": [subtype.to_dict() for subtype in self.subtypes],
         }
 
 
@@ -94,6 +112,11 @@ def _category(entry: dict[str, Any]) -> Category:
         red_flags=tuple(entry.get("red_flags") or ()),
         advice=tuple(entry.get("advice") or ()),
         if_paid=tuple(entry.get("if_paid") or ()),
+        subtypes=tuple(
+            Subtype(sub["id"], sub["name"], sub["description"], tuple(sub.get("script") or ()),
+                    tuple(sub.get("red_flags") or ()), tuple(sub.get("advice") or ()))
+            for sub in entry.get("subtypes") or ()
+        ),
     )
 
 

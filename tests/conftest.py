@@ -1,6 +1,7 @@
 """The suite's one small model: trained once per session on a tiny corpus (seconds, not minutes)."""
 
 import json
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -11,15 +12,26 @@ FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = FIXTURES / "corpus.jsonl"
 
 
-@pytest.fixture(scope="session")
-def corpus() -> list[dict]:
+def read_corpus() -> list[dict]:
     with open(CORPUS, encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-@pytest.fixture(scope="session")
-def small_model(corpus) -> ScamClassifier:
+@cache
+def train_small_model() -> ScamClassifier:
+    """Trained once per test process (also for modules that need a model when they are collected)."""
+    corpus = read_corpus()
     return ScamClassifier(calibration_folds=2).fit([row["text"] for row in corpus], [row["label"] for row in corpus])
+
+
+@pytest.fixture(scope="session")
+def corpus() -> list[dict]:
+    return read_corpus()
+
+
+@pytest.fixture(scope="session")
+def small_model() -> ScamClassifier:
+    return train_small_model()
 
 
 @pytest.fixture(scope="session")

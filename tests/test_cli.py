@@ -156,3 +156,32 @@ def test_validate_reports_a_corpus_that_breaks_the_rules(tmp_path, capsys):
     code = main(["validate", "--data", str(data)])
     captured = capsys.readouterr()
     assert code == 1 and "## train" in captured.out and "eval message also in training" in captured.err
+
+
+def test_screen_csv_output_neutralises_formulas_like_the_web_download(run, tmp_path):
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text("id,text\n=1+1,-2 @SUM(A1)\n", encoding="utf-8")
+    code, _, _ = run("screen", str(source), "-o", str(target), "--no-progress")
+    row = next(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
+    assert code == 0 and row["id"] == "'=1+1" and row["text"] == "'-2 @SUM(A1)"
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_interrupted_screen_leaves_no_output_that_looks_complete(saved_model, tmp_path, jobs):
+    import signal
+    import subprocess
+    import time
+
+    source, target = tmp_path / "big.jsonl", tmp_path / "out.jsonl"
+    source.write_text("".join(json.dumps({"id": i, "text": f"第{i}条：刷单返利日结佣金"}, ensure_ascii=False) + "\n"
+                              for i in range(400_000)), encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "classifier", "--model", str(saved_model), "screen", str(source),
+                                "-o", str(target), "--no-progress", "--jobs", jobs], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not any(path.suffix == ".partial" and path.stat().st_size for path in tmp_path.iterdir()):
+        assert process.poll() is None and time.monotonic() < deadline, "screening ended before it could be stopped"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 143 and "interrupted" in err and "Traceback" not in err
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["big.jsonl"]  # no output, no partial file

@@ -1,6 +1,7 @@
 import pytest
 
 from classifier.normalise import _TOKEN_PATTERNS, TOKEN_CHARS, display_term, normalise, normalise_with_offsets
+from classifier.signals import find_signals
 
 from .regex_start import guard_is_complete
 
@@ -89,3 +90,27 @@ def test_display_term_names_tokens():
 @pytest.mark.parametrize("name, pattern", [(n, p) for n, p in _TOKEN_PATTERNS if p.pattern.startswith("(?=[")])
 def test_first_character_lookahead_misses_no_token(name, pattern):
     assert guard_is_complete(pattern), name
+
+
+RUNS = {"digits": "0", "digits and commas": "1,", "letters": "a", "dots": ".", "dashes": "-", "handles": "vx",
+        "e-mail characters": "a.", "spaced digits": "0 ", "digits and dots": "1."}
+
+
+@pytest.mark.parametrize("name", RUNS)
+def test_long_runs_cost_no_more_than_ordinary_text(name):
+    """Every pattern is linear: a 10,000-character run (a quadratic pattern took seconds on "0" * 10000)
+    costs at most a few times ordinary text of the same length (a ratio, not an absolute time)."""
+    import time
+
+    def cost(text: str) -> float:
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            normalise(text)
+            find_signals(text)
+            best = min(best, time.perf_counter() - started)
+        return best
+
+    ordinary = ("今天下午三点在三楼会议室开会，请带上电脑和上周的资料，会后一起吃饭。" * 300)[:10_000]
+    run = (RUNS[name] * 10_000)[:10_000]
+    assert cost(run) < 10 * cost(ordinary), name

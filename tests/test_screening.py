@@ -11,9 +11,10 @@ from classifier.screening.writers import excel_safe
 SCAM = "高价收购银行卡，一张月租三千，安全无风险"
 
 
-def _screen(detector, data: bytes, fmt: str, out_fmt: str | None = None, excel=False, engine=None):
+def _screen(detector, data: bytes, fmt: str, out_fmt: str | None = None, engine=None):
     output = io.StringIO()
-    summary = screen(io.BytesIO(data), output, ScreenOptions(fmt, out_fmt, excel=excel), engine or Engine(detector))
+    summary = screen(io.BytesIO(data), output, ScreenOptions(fmt, out_fmt), engine or Engine(detector))
+    output.getvalue().encode("utf-8")  # whatever came in, the output can be written as UTF-8
     return output.getvalue(), summary
 
 
@@ -76,8 +77,8 @@ def test_txt_gives_one_result_per_line(detector):
     assert [row["text"] for row in rows] == [SCAM, "周末一起吃饭"]
 
 
-def test_excel_output_neutralises_formulas(detector):
-    output, _ = _screen(detector, "id,text\n=1+1,@SUM(A1) 刷单返利\n".encode(), "csv", excel=True)
+def test_csv_output_always_neutralises_formulas(detector):
+    output, _ = _screen(detector, "id,text\n=1+1,@SUM(A1) 刷单返利\n".encode(), "csv")
     row = next(csv.DictReader(io.StringIO(output)))
     assert row["id"] == "'=1+1" and row["text"].startswith("'@")
     assert excel_safe("-5") == "'-5" and excel_safe("正常") == "正常"
@@ -97,3 +98,64 @@ def test_format_from_extension():
     with pytest.raises(InputError) as caught:
         format_of("c.xlsx")
     assert ".csv" in caught.value.message and ".csv" in caught.value.message_zh
+
+
+# --- crafted rows and bytes (each one once took a whole batch down) ----------------------------------
+
+
+def test_a_lone_surrogate_escape_is_one_row_error_in_text_key_or_value(detector):
+    lines = ['{"id":1,"text":"你好"}', '{"id":2,"text":"明天开会"}', '{"id":3,"text":"abc\\ud800"}',
+             '{"id":4,"text":"好的","\\udc00key":"\\ud800"}', '{"id":5,"text":"好的"}']
+    output, summary = _screen(detector, "\n".join(lines).encode(), "jsonl")
+    rows = [json.loads(line) for line in output.splitlines()]
+    assert [row["id"] for row in rows] == [1, 2, 3, 4, 5] and summary.errors == 1
+    assert rows[2]["error"].startswith("invalid_encoding") and rows[3]["\ufffdkey"] == "\ufffd"
+
+
+@pytest.mark.parametrize("line", ["[" * 10_000 + "]" * 10_000, '{"id": 1, "text": "好", "x": ' + "[" * 100 + "]" * 100 + "}"])
+def test_a_deeply_nested_json_line_is_a_row_error(detector, line):
+    data = "\n".join(['{"id":0,"text":"你好"}', line, '{"id":2,"text":"好的"}']).encode()
+    output, summary = _screen(detector, data, "jsonl")
+    rows = [json.loads(row) for row in output.splitlines()]
+    assert len(rows) == 3 and "nested too deeply" in rows[1]["error"] and summary.errors == 1
+
+
+def test_numbers_a_float_cannot_hold_are_kept_as_text(detector):
+    output, _ = _screen(detector, b'{"id": 1e400, "text": "\xe4\xbd\xa0\xe5\xa5\xbd", "n": NaN}\n', "jsonl")
+    row = json.loads(output)
+    assert row["id"] == "1e400" and row["n"] == "NaN" and row["label"]
+
+
+def test_an_undecodable_byte_in_the_csv_header_is_kept_visible(detector):
+    output, summary = _screen(detector, b"id,te\xffxt,text\n1,a,\xe4\xbd\xa0\xe5\xa5\xbd\n", "csv")
+    rows = list(csv.DictReader(io.StringIO(output)))
+    assert "te\ufffdxt" in rows[0] and rows[0]["label"] and summary.errors == 0
+
+
+def test_one_stray_byte_does_not_turn_a_utf8_file_into_gb18030(detector):
+    data = b"id,text\n0,\xff stray byte\n1," + "刷单返利，做任务赚佣金，先垫付后返还".encode() + b"\n"
+    output, summary = _screen(detector, data, "csv")
+    rows = list(csv.DictReader(io.StringIO(output)))
+    assert rows[0]["error"].startswith("invalid_encoding")
+    assert rows[1]["text"] == "刷单返利，做任务赚佣金，先垫付后返还" and rows[1]["error"] == ""
+
+
+def test_an_unclosed_quote_is_a_row_error_naming_its_line(detector):
+    output, summary = _screen(detector, 'id,text\n1,"never closed\n2,明天开会\n3,好的\n'.encode(), "csv")
+    rows = list(csv.DictReader(io.StringIO(output)))
+    assert [row["id"] for row in rows] == ["1", "2", "3"]
+    assert "line 2" in rows[0]["error"] and "never closed" in rows[0]["error"]
+    assert rows[1]["error"] == rows[2]["error"] == "" and summary.errors == 1
+
+
+def test_a_quoted_multiline_cell_is_one_row(detector):
+    output, summary = _screen(detector, 'id,text\n1,"第一行\n第二行"\n2,好的\n'.encode(), "csv")
+    rows = list(csv.DictReader(io.StringIO(output)))
+    assert [row["id"] for row in rows] == ["1", "2"] and summary.errors == 0
+
+
+def test_crafted_rows_do_not_stop_worker_processes(detector, saved_model):
+    lines = ['{"id":1,"text":"你好"}', '{"id":2,"text":"abc\\ud800"}', "[" * 5000, '{"id":4,"text":"好的"}'] * 300
+    workers = Engine(model_path=saved_model, jobs=2, max_text_chars=detector.max_text_chars)
+    output, summary = _screen(detector, "\n".join(lines).encode(), "jsonl", engine=workers)
+    assert len(output.splitlines()) == 1200 and summary.errors == 600

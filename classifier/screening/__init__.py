@@ -55,7 +55,6 @@ class ScreenOptions:
     input_format: str
     output_format: str | None = None  # default: the input's own, JSON lines for text input
     text_field: str = "text"
-    excel: bool = False  # CSV cells that a spreadsheet would run as formulas are neutralised
 
     @property
     def writer(self) -> type:
@@ -126,7 +125,7 @@ def screen(
     """Screen every record of ``source`` into ``output``; ``on_row`` is called after each (progress, tables)."""
     summary = Summary()
     with screened(source, options, engine) as (header, records):
-        writer = options.writer(output, header=header, excel=options.excel)
+        writer = options.writer(output, header=header)
         for record in records:
             writer.write(record)
             summary.add(record)
@@ -139,7 +138,7 @@ def screen_chunks(source: IO[bytes], options: ScreenOptions, engine: Engine, siz
     """The screened output as text chunks of about ``size`` characters (streaming downloads)."""
     buffer = io.StringIO()
     with screened(source, options, engine) as (header, records):
-        writer = options.writer(buffer, header=header, excel=options.excel)
+        writer = options.writer(buffer, header=header)
         for record in records:
             writer.write(record)
             if buffer.tell() > size:

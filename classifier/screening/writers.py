@@ -13,7 +13,8 @@ from .readers import Record
 RESULT_FIELDS = ("label", "category", "risk_score", "risk_level", "error")
 RESULT_PREFIX = "screen_"  # used for our columns only when the input already has a column of that name
 EXCEL_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_ESCAPED_BYTES = re.compile("[\udc80-\udcff]")  # what errors="surrogateescape" makes of undecodable bytes
+# Undecodable input bytes (kept as surrogates by errors="surrogateescape") and lone surrogates from JSON escapes.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def result_names(input_fields: Iterable[str]) -> dict[str, str]:
@@ -40,38 +41,41 @@ def excel_safe(value: Any) -> Any:
 
 
 def printable(value: Any) -> Any:
-    """Undecodable input bytes were kept as surrogates so that rows are never lost; show them as U+FFFD."""
-    if isinstance(value, str) and _ESCAPED_BYTES.search(value):
-        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    """``value`` with every surrogate (an undecodable input byte, or a lone ``\\ud800`` from a JSON line)
+    replaced by U+FFFD, in keys and nested values too, so that any row can be written as UTF-8."""
+    if isinstance(value, str):
+        return _SURROGATES.sub("\ufffd", value) if _SURROGATES.search(value) else value
+    if isinstance(value, dict):
+        return {printable(key): printable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [printable(item) for item in value]
     return value
 
 
 class JsonlWriter:
     """One JSON object per record: the input's keys, then the results."""
 
-    def __init__(self, stream: IO[str], header: list[str] | None = None, excel: bool = False):
+    def __init__(self, stream: IO[str], header: list[str] | None = None):
         self.stream = stream
 
     def write(self, record: Record) -> None:
-        row = {key: printable(value) for key, value in output_row(record).items()}
-        self.stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+        self.stream.write(json.dumps(printable(output_row(record)), ensure_ascii=False) + "\n")
 
 
 class CsvWriter:
-    """The input's header, then the result columns; ``excel`` neutralises formulas."""
+    """The input's header, then the result columns. Cells a spreadsheet would run as formulas are
+    neutralised, in every CSV this project writes (the files carry a BOM so that Excel opens them)."""
 
-    def __init__(self, stream: IO[str], header: list[str] | None = None, excel: bool = False):
-        header = list(header or ["text"])
+    def __init__(self, stream: IO[str], header: list[str] | None = None):
+        header = printable(list(header or ["text"]))
         names = result_names(header)
-        self.excel, self._error_column = excel, names["error"]
+        self._error_column = names["error"]
         self._csv = csv.DictWriter(stream, fieldnames=header + list(names.values()), extrasaction="ignore", restval="")
-        self._csv.writeheader()
+        self._csv.writerow({name: excel_safe(name) for name in self._csv.fieldnames})
 
     def write(self, record: Record) -> None:
-        row = {key: printable(value) for key, value in output_row(record).items()}
+        row = printable(output_row(record))
         extra = [str(value) for key, value in row.items() if key not in self._csv.fieldnames]
         if extra:  # a broken row with more values than the header: keep them in the error text
             row[self._error_column] = f"{row.get(self._error_column, '')} (extra values: {extra})"
-        if self.excel:
-            row = {key: excel_safe(value) for key, value in row.items()}
-        self._csv.writerow(row)
+        self._csv.writerow({key: excel_safe(value) for key, value in row.items()})

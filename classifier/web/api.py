@@ -13,6 +13,8 @@ from . import openapi
 from .context import get_detector
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+CLASSIFY_FIELDS = ("text", "explain")
+BATCH_FIELDS = ("messages", "explain")
 
 
 @bp.before_request
@@ -30,12 +32,29 @@ def json_body() -> Any:
         return json.loads(data)
     except (ValueError, UnicodeDecodeError) as exc:
         raise InputError("invalid_json", detail=str(exc)) from None
+    except RecursionError:
+        raise InputError("invalid_json", detail="nested too deeply") from None
+
+
+def within_budget(texts: list, explain: bool) -> None:
+    """Refuse a request that asks for more work than one request may (the max_request_cost setting)."""
+    cost, limit = get_detector().cost(texts, explain), current_app.config["MAX_REQUEST_COST"]
+    if cost > limit:
+        raise InputError("too_costly", cost=f"{cost:,}", limit=f"{limit:,}")
 
 
 def json_object() -> dict:
     body = json_body()
     if not isinstance(body, dict):
         raise InputError("not_object", type=_json_type(body))
+    return body
+
+
+def known_fields(body: dict, allowed: tuple[str, ...]) -> dict:
+    """Refuse fields the operation does not know: a typo such as 'explian' must not pass silently."""
+    unknown = sorted(set(body) - set(allowed))
+    if unknown:
+        raise InputError("unknown_field", fields=", ".join(f"'{name}'" for name in unknown), allowed=", ".join(allowed))
     return body
 
 
@@ -56,7 +75,9 @@ def classify():
     body = json_object()
     if "text" not in body:
         raise InputError("missing_text")
+    known_fields(body, CLASSIFY_FIELDS)
     explain = flag(body, "explain", True)
+    within_budget([body["text"]], explain)
     # A text the detector refuses raises InputError, rendered with its own status by errors.render.
     return jsonify(get_detector().classify(body["text"], explain=explain).to_dict())
 
@@ -73,14 +94,24 @@ def batch_items(body: Any) -> list:
     return items
 
 
-def item_text(item: Any, entry: dict) -> Any:
+def item_text(item: Any) -> Any:
     """The text of one batch item (a string, or an object with 'text' and an optional 'id' we echo)."""
     if not isinstance(item, dict):
         return item
-    entry["id"] = item.get("id")
     if "text" not in item:
         raise InputError("missing_text")
     return item["text"]
+
+
+def echoable_id(value: Any, index: int) -> Any:
+    """An item's id as given, if it can be written back as UTF-8 JSON; else the whole request is refused."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError("invalid_id", index=index, reason="it contains a lone surrogate") from None
+    except RecursionError:
+        raise InputError("invalid_id", index=index, reason="it is nested too deeply") from None
+    return value
 
 
 @bp.post("/classify/batch")
@@ -88,12 +119,16 @@ def classify_batch():
     body = json_body()
     explain = flag(body, "explain", False) if isinstance(body, dict) else False
     items = batch_items(body)
+    if isinstance(body, dict):
+        known_fields(body, BATCH_FIELDS)
+    within_budget([item.get("text") if isinstance(item, dict) else item for item in items], explain)
     entries, readable, texts = [], [], []
     for index, item in enumerate(items):
-        entry: dict[str, Any] = {"index": index, "id": None, "result": None, "error": None}
+        item_id = echoable_id(item.get("id"), index) if isinstance(item, dict) else None
+        entry: dict[str, Any] = {"index": index, "id": item_id, "result": None, "error": None}
         entries.append(entry)
         try:
-            texts.append(item_text(item, entry))
+            texts.append(item_text(item))
             readable.append(entry)
         except InputError as exc:
             entry["error"] = exc.to_dict()

@@ -12,7 +12,7 @@ def ref(name: str) -> dict:
 
 
 def obj(properties: dict, required: list[str] | None = None, extra: bool = False) -> dict:
-    schema = {"type": "object", "properties": properties, "required": required or list(properties)}
+    schema = {"type": "object", "properties": properties, "required": list(properties) if required is None else required}
     if not extra:
         schema["additionalProperties"] = False
     return schema
@@ -63,9 +63,11 @@ def prediction_schema(labels: list[str]) -> dict:
 
 
 def category_schema() -> dict:
+    subtype = obj({"id": STRING, "name": STRING, "description": STRING, "script": STRINGS, "red_flags": STRINGS,
+                   "advice": STRINGS})
     return obj({"id": STRING, "name": STRING, "white_paper_number": NULLABLE_INT, "summary": STRING,
                 "description": STRING, "script": STRINGS, "red_flags": STRINGS, "advice": STRINGS,
-                "if_paid": STRINGS})
+                "if_paid": STRINGS, "subtypes": {"type": "array", "items": subtype}})
 
 
 def typology_schema() -> dict:
@@ -75,11 +77,12 @@ def typology_schema() -> dict:
 
 
 def batch_schemas(max_items: int, max_chars: int) -> dict:
-    item = {"oneOf": [
-        {"type": "string", "maxLength": max_chars},
-        obj({"id": {"description": "Any JSON value; echoed back."}, "text": {"type": "string", "maxLength": max_chars}},
-            required=["text"], extra=True),
-    ]}
+    per_item = (f"A missing, empty or non-text message, or one longer than {max_chars} characters, gets its own "
+                "error in the results; the other items go on.")
+    # Any JSON value is accepted in the list, so that one bad item never sinks the batch.
+    item = {"description": f"A message (a string), or an object with its \"text\" and an optional \"id\" that is "
+                           f"echoed back (other keys are ignored). {per_item}",
+            "examples": ["您的快递丢失，客服为您办理理赔", {"id": 17, "text": "明天上午十点开会"}]}
     messages = {"type": "array", "items": item, "maxItems": max_items}
     entry = obj({"index": INTEGER, "id": {"description": "The item's id, or null."},
                  "result": {"oneOf": [ref("Prediction"), {"type": "null"}]},

@@ -24,7 +24,28 @@ class Server(BaseApplication):
         return self.application
 
 
-def serve(settings=None, host: str = "127.0.0.1", port: int = 8000, workers: int = 2, timeout: int = 60) -> None:
+def gunicorn_options(settings, host: str, port: int, workers: int) -> dict:
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "classifier.web.worker.Worker",  # gthread without the Server header
+        "threads": settings.threads,
+        "preload_app": True,  # the app (and its model) is built once, before the workers fork
+        "timeout": settings.worker_timeout,
+        "keepalive": 5,
+        # Requests larger than these never reach the app: gunicorn answers 414/431/400 itself.
+        "limit_request_line": 4094,
+        "limit_request_fields": 50,
+        "limit_request_field_size": 8190,
+        # Message texts travel in POST bodies, never in URLs; the default format has no client address,
+        # query string or User-Agent either.
+        "accesslog": "-" if settings.access_log_format else None,
+        "access_log_format": settings.access_log_format or "",
+        "errorlog": "-",
+    }
+
+
+def serve(settings=None, host: str = "127.0.0.1", port: int = 8000, workers: int = 2) -> None:
     """Build the app from ``settings`` (default: defaults ← environment), then serve until stopped."""
     from . import create_app
 
@@ -33,15 +54,7 @@ def serve(settings=None, host: str = "127.0.0.1", port: int = 8000, workers: int
         app = create_app(dict(settings))
     except ClassifierError as exc:
         sys.exit(f"scam-classifier serve: cannot start: {exc.message}")
-    options = {
-        "bind": f"{host}:{port}",
-        "workers": workers,
-        "preload_app": True,  # the app (and its model) is built above, once, and shared by forked workers
-        "timeout": timeout,
-        "accesslog": "-",  # method, path and status only: message texts travel in POST bodies, never in URLs
-        "errorlog": "-",
-    }
-    Server(app, options).run()
+    Server(app, gunicorn_options(settings, host, port, workers)).run()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -23,10 +23,10 @@ class Screening:
 
 
 def _options(file: FileStorage | None, text_field: str) -> ScreenOptions:
-    """CSV results (formulas neutralised, for Excel) for an uploaded file; InputError if there is none."""
+    """CSV results for an uploaded file; InputError if there is none."""
     if file is None or not file.filename:
         raise InputError("missing_file")
-    return ScreenOptions(format_of(file.filename), "csv", text_field or "text", excel=True)
+    return ScreenOptions(format_of(file.filename), "csv", text_field or "text")
 
 
 def screen_upload(file: FileStorage, detector, text_field: str, table_rows: int) -> Screening:

@@ -199,3 +199,25 @@ def test_page_rate_limited(make_app):
     assert client.post("/", data={"text": "你好"}).status_code == 200
     assert_error_page(client.post("/", data={"text": "你好"}), 429)
     assert client.get("/").status_code == 200  # reading pages is not limited
+
+
+@pytest.mark.parametrize("path", [CLASSIFY, BATCH])
+def test_deeply_nested_json_is_a_400_envelope(client, path):
+    assert_error_envelope(post_raw(client, path, "[" * 10_000 + "]" * 10_000), 400, "invalid_json")
+
+
+def test_a_batch_id_with_a_lone_surrogate_is_a_400_envelope(client):
+    error = assert_error_envelope(post_raw(client, BATCH, '{"messages":[{"id":"\\ud800","text":"你好"}]}'), 400, "invalid_id")
+    assert "messages[0]" in error["message"]
+
+
+def test_a_request_over_the_cost_budget_is_refused_before_any_work(make_app, monkeypatch):
+    app = make_app(MAX_REQUEST_COST=100_000)
+    monkeypatch.setattr(app.extensions["scam_classifier"], "predict_each", lambda *a, **k: pytest.fail("worked anyway"))
+    client = app.test_client()
+    explained = {"messages": ["好" * 100] * 40, "explain": True}  # 40 × (25 × 100 + 5,000) = 300,000
+    error = assert_error_envelope(client.post(BATCH, json=explained), 413, "too_costly")
+    assert "300,000" in error["message"] and "explain=false" in error["message"]
+    monkeypatch.undo()
+    assert client.post(BATCH, json={**explained, "explain": False}).status_code != 413  # 4,000 without explanations
+    assert_error_envelope(client.post(CLASSIFY, json={"text": "好" * 5000}), 413, "too_costly")

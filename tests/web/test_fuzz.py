@@ -1,0 +1,29 @@
+"""Fuzzing the API from its own OpenAPI document: no 5xx, and every response matches the document.
+
+``make test`` tries a bounded number of cases per operation; ``make fuzz`` runs a long session
+(``FUZZ_EXAMPLES`` cases per operation).
+"""
+
+import os
+
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.config import SchemathesisConfig
+
+from classifier import Detector
+from classifier.web import create_app
+
+from ..conftest import train_small_model
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
+APP = create_app({"TESTING": True, "DETECTOR": Detector(train_small_model()), "RATE_LIMIT": None})
+# Over-limit input is refused with 413 (text, batch or cost too large); that is a rejection too.
+REJECTED = ["400", "404", "405", "413", "415", "429"]
+CONFIG = SchemathesisConfig.from_dict({"checks": {"negative_data_rejection": {"expected-statuses": REJECTED}}})
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", APP, config=CONFIG)
+
+
+@schema.parametrize()
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+def test_the_api_keeps_its_documented_contract(case):
+    case.call_and_validate()

@@ -1,0 +1,83 @@
+"""The service under real gunicorn: slow clients, the access log, headers and gunicorn's own limits."""
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def service(saved_model, tmp_path_factory):
+    port = free_port()
+    log = tmp_path_factory.mktemp("serve") / "gunicorn.log"
+    env = {**os.environ, "SCAM_CLASSIFIER_RATE_LIMIT": "null"}
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "classifier.web.serve", "--model", str(saved_model), "--port", str(port), "--workers", "2"],
+            stdout=out, stderr=subprocess.STDOUT, env=env)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(url + "/api/v1/health", timeout=2)
+                break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+                time.sleep(0.2)
+        yield url, port, log
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def slow_client(port: int, lines: int, pause: float) -> None:
+    """Sends a request one header line every ``pause`` seconds (a bounded slowloris)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n")
+        for number in range(lines):
+            time.sleep(pause)
+            sock.sendall(f"X-Slow-{number}: 1\r\n".encode())
+        sock.sendall(b"\r\n")
+        sock.recv(1024)
+
+
+def test_slow_clients_do_not_stop_the_service(service):
+    url, port, _ = service
+    slow = [threading.Thread(target=slow_client, args=(port, 6, 2.0), daemon=True) for _ in range(2)]
+    for thread in slow:
+        thread.start()
+    time.sleep(2.5)  # the slow requests are now in the middle of their headers
+    started = time.monotonic()
+    for _ in range(5):
+        assert urllib.request.urlopen(url + "/api/v1/health", timeout=5).status == 200
+    assert time.monotonic() - started < 5
+    for thread in slow:
+        thread.join(timeout=30)
+
+
+def test_no_server_header_and_a_private_access_log(service):
+    url, _, log = service
+    request = urllib.request.Request(url + "/api/v1/health?secret=1", headers={"User-Agent": "probe-agent/9"})
+    response = urllib.request.urlopen(request, timeout=5)
+    assert "Server" not in response.headers
+    time.sleep(0.5)
+    lines = [line for line in log.read_text().splitlines() if "/api/v1/health" in line]
+    assert lines and lines[-1].startswith("GET /api/v1/health 200")
+    assert not any("127.0.0.1" in line or "probe-agent" in line or "secret" in line for line in lines)
+
+
+def test_gunicorn_refuses_an_overlong_request_line(service):
+    _, port, _ = service
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert sock.recv(64).startswith(b"HTTP/1.1 414")
