@@ -155,7 +155,8 @@ def _options(args) -> ScreenOptions:
 
 def _engine(args, settings) -> Engine:
     if args.jobs > 1:  # the workers load the model; this process only checks it is there
-        return Engine(model_path=ensure_model(settings, notify=_say), jobs=args.jobs, max_text_chars=settings.max_text_chars)
+        return Engine(model_path=ensure_model(settings, notify=_say), jobs=args.jobs,
+                      max_text_chars=settings.max_text_chars, model_key=settings.model_key)
     return Engine(load_or_train(settings, notify=_say))
 
 

@@ -60,6 +60,9 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("model_path", PROJECT_ROOT / "models" / "scam_classifier.joblib",
             "The model artefact (a .joblib file with its .json manifest beside it).", Path),
+    Setting("model_key", None,
+            "A secret: when set, `train` signs the model manifest (HMAC-SHA256) and every load refuses a model "
+            "whose manifest is not signed with it.", _optional_text, optional=True),
     Setting("data_dir", PROJECT_ROOT / "training_data",
             "The labelled corpus that `train` and `validate` read (its eval/ subdirectory is the held-out split).", Path),
     Setting("max_text_chars", 10_000,

@@ -76,6 +76,9 @@ _KINDS = (
     ErrorKind("model_tampered", 503,
               "{path} does not match the sha256 in its manifest; it was changed or corrupted. Retrain it.",
               "模型文件校验失败，请联系管理员。"),
+    ErrorKind("model_unsigned", 503,
+              "{path}: its manifest is not signed with the configured model key; refusing to load it "
+              "(retrain with the key set, or check who changed the model folder)", "模型文件签名校验失败，请联系管理员。"),
     ErrorKind("model_version_mismatch", 503,
               "{path} was built with other library versions ({mismatched}); retrain it with 'scam-classifier train'",
               "模型与当前软件版本不匹配，请联系管理员。"),

@@ -24,7 +24,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .ngrams import CharSymbols, NgramTable, encode_words
 from .normalise import TOKEN_CHARS
-from .signals import SIGNAL_IDS, signal_counts
+from .signals import RED_FLAG_IDS, SIGNAL_IDS, signal_counts
 
 if TYPE_CHECKING:
     import jieba
@@ -175,26 +175,33 @@ class CharTfidfVectorizer(_NgramCountingMixin, TfidfVectorizer):
 
 
 class SignalCounts(TransformerMixin, BaseEstimator):
-    """One column per red-flag signal type: log(1 + matches)."""
+    """One column per red-flag signal type (and, with ``context_cues``, per context cue): log(1 + matches)."""
+
+    def __init__(self, context_cues: bool = True):
+        self.context_cues = context_cues
 
     def fit(self, texts, y=None):
         self.n_features_in_ = 1
         return self
 
+    def _columns(self) -> list[int]:
+        return [index for index, signal_id in enumerate(SIGNAL_IDS) if self.context_cues or signal_id in RED_FLAG_IDS]
+
     def transform(self, texts):
-        counts = np.array([signal_counts(text) for text in texts], dtype=np.float64)
-        return sparse.csr_matrix(np.log1p(counts))
+        counts = np.array([signal_counts(text) for text in texts], dtype=np.float64).reshape(len(texts), -1)
+        return sparse.csr_matrix(np.log1p(counts[:, self._columns()]))
 
     def get_feature_names_out(self, input_features=None):
-        return np.array([f"signal:{signal_id}" for signal_id in SIGNAL_IDS], dtype=object)
+        return np.array([f"signal:{SIGNAL_IDS[index]}" for index in self._columns()], dtype=object)
 
 
-def build_features() -> FeatureUnion:
-    """Word TF-IDF (unigrams + bigrams), character 2–4-gram TF-IDF and signal counts, side by side."""
+def build_features(char_ngram_range: tuple[int, int] = (2, 4), context_cues: bool = True) -> FeatureUnion:
+    """Word TF-IDF (unigrams + bigrams), character n-gram TF-IDF and signal counts, side by side."""
     return FeatureUnion(
         [
             ("words", JiebaTfidfVectorizer(ngram_range=(1, 2), min_df=2, max_df=0.5, sublinear_tf=True, dtype=np.float32)),
-            ("chars", CharTfidfVectorizer(ngram_range=(2, 4), min_df=3, max_df=0.5, sublinear_tf=True, dtype=np.float32)),
-            ("signals", SignalCounts()),
+            ("chars", CharTfidfVectorizer(ngram_range=char_ngram_range, min_df=3, max_df=0.5, sublinear_tf=True,
+                                          dtype=np.float32)),
+            ("signals", SignalCounts(context_cues)),
         ]
     )

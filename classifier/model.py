@@ -19,6 +19,7 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
+from sklearn.svm import LinearSVC
 
 from . import persistence
 from .errors import InputError, ModelError
@@ -36,10 +37,14 @@ class ScamClassifier(ClassifierMixin, BaseEstimator):
     array(['impersonate_police'], dtype=object)
     """
 
-    def __init__(self, C: float = 60.0, class_balance: float = 0.5, calibration_folds: int = 5):
+    def __init__(self, C: float = 60.0, class_balance: float = 0.5, calibration_folds: int = 5, linear: str = "logistic",
+                 char_ngram_range: tuple[int, int] = (2, 4), context_cues: bool = True):
         self.C = C
         self.class_balance = class_balance
         self.calibration_folds = calibration_folds
+        self.linear = linear
+        self.char_ngram_range = char_ngram_range
+        self.context_cues = context_cues
 
     # --- training -------------------------------------------------------------------------
 
@@ -53,10 +58,13 @@ class ScamClassifier(ClassifierMixin, BaseEstimator):
         return {label: (len(labels) / (len(counts) * count)) ** self.class_balance for label, count in counts.items()}
 
     def build_pipeline(self) -> Pipeline:
-        linear = LogisticRegression(C=self.C, max_iter=3000)
+        if self.linear == "svm":
+            linear = LinearSVC(C=self.C)  # decision scores; the temperature turns them into probabilities
+        else:
+            linear = LogisticRegression(C=self.C, max_iter=3000)
         return Pipeline([
             ("normalise", FunctionTransformer(normalise_all)),
-            ("features", build_features()),
+            ("features", build_features(tuple(self.char_ngram_range), self.context_cues)),
             # Temperature scaling keeps the softmax over all labels (one shared temperature). Per-label
             # sigmoid calibration does not: it rated a blatant fake-police script 40% police, 39% normal,
             # because it maps "normal"'s raw score to a probability without looking at the other labels.
@@ -72,7 +80,7 @@ class ScamClassifier(ClassifierMixin, BaseEstimator):
         self.pipeline_ = self.build_pipeline().fit(
             texts, labels, classifier__sample_weight=np.array([weights[label] for label in labels])
         )
-        self.classes_ = list(self.pipeline_.classes_)
+        self.classes_ = [str(label) for label in self.pipeline_.classes_]
         self.training_data_sha256_ = training_data_sha256(texts, labels)
         self.examples_ = ExampleIndex(self.word_block(self.features(normalise_all(texts))), texts, labels)
         return self
@@ -129,15 +137,18 @@ class ScamClassifier(ClassifierMixin, BaseEstimator):
             state.pop(derived, None)
         return state
 
-    def save(self, path: str | Path, metrics: dict | None = None, data_hash: str | None = None) -> dict:
-        """Write the joblib artefact and its JSON manifest; the model's version and metrics come from it."""
-        self.manifest_ = persistence.save(self, path, metrics=metrics, data_hash=data_hash)
+    def save(self, path: str | Path, metrics: dict | None = None, data_hash: str | None = None,
+             key: str | None = None) -> dict:
+        """Write the joblib artefact and its JSON manifest (signed with ``key`` if given); the model's
+        version and metrics come from the manifest."""
+        self.manifest_ = persistence.save(self, path, metrics=metrics, data_hash=data_hash, key=key)
         return self.manifest_
 
     @classmethod
-    def load(cls, path: str | Path) -> ScamClassifier:
-        """Load a saved model after checking it against its manifest (hash and library versions)."""
-        model, manifest = persistence.load(path)
+    def load(cls, path: str | Path, key: str | None = None) -> ScamClassifier:
+        """Load a saved model after checking it against its manifest (hash, library versions, and the
+        signature when ``key`` is given)."""
+        model, manifest = persistence.load(path, key)
         if not isinstance(model, cls):
             raise ModelError("not_a_model", path=path)
         model.manifest_ = manifest

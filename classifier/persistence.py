@@ -2,6 +2,9 @@
 
 A joblib file is a pickle, and unpickling runs code. So :func:`load` reads the manifest first,
 checks the artefact's sha256 and the library versions it was built with, and only then unpickles.
+The sha256 proves integrity, not authenticity: whoever can write the model folder can rewrite the
+manifest too. With a key (the ``model_key`` setting) the manifest carries an HMAC-SHA256 signature,
+and a model whose manifest was not signed with that key is refused before anything is unpickled.
 
 The model version is derived from what determines the model — the training texts and labels, the
 estimator's parameters, the library versions and the source of the modules that compute features —
@@ -11,6 +14,7 @@ so the same inputs give the same version on any machine, whatever bytes the pick
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import platform
 from importlib import metadata
@@ -64,7 +68,13 @@ def model_version(model) -> str:
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:12]
 
 
-def save(model, path: str | Path, metrics: dict | None = None, data_hash: str | None = None) -> dict:
+def signature(manifest: dict, key: str) -> str:
+    """HMAC-SHA256 of the manifest (without its own signature), canonical JSON."""
+    body = json.dumps({k: v for k, v in manifest.items() if k != "signature"}, sort_keys=True, ensure_ascii=False)
+    return hmac.new(key.encode(), body.encode(), hashlib.sha256).hexdigest()
+
+
+def save(model, path: str | Path, metrics: dict | None = None, data_hash: str | None = None, key: str | None = None) -> dict:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(model, path)  # uncompressed: loads several times faster
@@ -78,6 +88,8 @@ def save(model, path: str | Path, metrics: dict | None = None, data_hash: str | 
         "training_data_sha256": data_hash or model.training_data_sha256_,
         "metrics": metrics or {},
     }
+    if key:
+        manifest["signature"] = signature(manifest, key)
     manifest_path(path).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return manifest
 
@@ -92,12 +104,15 @@ def read_manifest(path: str | Path) -> dict:
         raise ModelError("manifest_invalid", manifest=location, detail=exc.msg) from None
 
 
-def verify(path: str | Path) -> dict:
-    """Raise :class:`ModelError` unless the artefact matches its manifest; return the manifest."""
+def verify(path: str | Path, key: str | None = None) -> dict:
+    """Raise :class:`ModelError` unless the artefact matches its manifest (and, with ``key``, the
+    manifest carries a valid signature); return the manifest."""
     path = Path(path)
     if not path.exists():
         raise ModelError("model_missing", path=path, out=f" --out {path}")
     manifest = read_manifest(path)
+    if key and not hmac.compare_digest(str(manifest.get("signature", "")), signature(manifest, key)):
+        raise ModelError("model_unsigned", path=path)
     if sha256_file(path) != manifest.get("sha256"):
         raise ModelError("model_tampered", path=path)
     current = library_versions()
@@ -108,7 +123,7 @@ def verify(path: str | Path) -> dict:
     return manifest
 
 
-def load(path: str | Path):
+def load(path: str | Path, key: str | None = None):
     """(model, manifest), after :func:`verify`."""
-    manifest = verify(path)
+    manifest = verify(path, key)
     return joblib.load(path), manifest

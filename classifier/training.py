@@ -35,7 +35,7 @@ def train(
     if any(eval_dir.glob("*.jsonl")):
         report = evaluate_directory(model, eval_dir, out.parent)
         notify(f"evaluation on {report.size} held-out messages: macro-F1 {report.macro_f1:.3f}")
-    model.save(out, metrics=report.summary() if report else {}, data_hash=corpus_hash(data_dir))
+    model.save(out, metrics=report.summary() if report else {}, data_hash=corpus_hash(data_dir), key=settings.model_key)
     from .model_card import write_model_card
 
     write_model_card(model, examples, report, out.parent / "MODEL_CARD.md")

@@ -49,7 +49,8 @@ class Detector:
     def load(cls, path: str | Path | None = None, settings=None) -> Detector:
         """The model at ``path`` (default: the ``model_path`` setting), checked against its manifest."""
         settings = settings or load_settings()
-        return cls(ScamClassifier.load(path or settings.model_path), max_text_chars=settings.max_text_chars)
+        model = ScamClassifier.load(path or settings.model_path, key=settings.model_key)
+        return cls(model, max_text_chars=settings.max_text_chars)
 
     @property
     def version(self) -> str:

@@ -53,3 +53,11 @@ def test_fit_refuses_unusable_training_data(texts, labels, code):
     with pytest.raises(InputError) as caught:
         ScamClassifier().fit(texts, labels)
     assert caught.value.code == code
+
+
+def test_the_linear_svm_variant_without_context_cues_gives_probabilities(corpus):
+    model = ScamClassifier(calibration_folds=2, linear="svm", C=0.3, char_ngram_range=(1, 4), context_cues=False)
+    model.fit([row["text"] for row in corpus], [row["label"] for row in corpus])
+    assert np.allclose(model.predict_proba([POLICE]).sum(), 1.0) and model.predict([POLICE])[0] == "impersonate_police"
+    names = model.pipeline_.named_steps["features"].get_feature_names_out()
+    assert "signals__signal:warning_language" not in names and "chars__警" in names  # 1-grams now

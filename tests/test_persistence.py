@@ -68,3 +68,30 @@ def test_missing_model_says_how_to_build_one(tmp_path):
     with pytest.raises(ModelError, match="scam-classifier train") as caught:
         ScamClassifier.load(tmp_path / "none.joblib")
     assert caught.value.code == "model_missing"
+
+
+def test_a_rewritten_manifest_is_refused_when_a_key_is_set(corpus, tmp_path):
+    from classifier.persistence import sha256_file
+
+    model = ScamClassifier(calibration_folds=2).fit([row["text"] for row in corpus], [row["label"] for row in corpus])
+    path = tmp_path / "signed.joblib"
+    model.save(path, key="s3cret")
+    assert ScamClassifier.load(path, key="s3cret").version == model.version
+    # An attacker who can write the folder swaps the artefact and rewrites the manifest's hash to match.
+    with open(path, "ab") as handle:
+        handle.write(b"\0")
+    manifest = json.loads(manifest_path(path).read_text(encoding="utf-8"))
+    manifest["sha256"] = sha256_file(path)
+    manifest_path(path).write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(ModelError) as caught:
+        ScamClassifier.load(path, key="s3cret")
+    assert caught.value.code == "model_unsigned"
+    with pytest.raises(ModelError) as caught:
+        ScamClassifier.load(path, key="another key")
+    assert caught.value.code == "model_unsigned"
+
+
+def test_an_unsigned_model_is_refused_when_a_key_is_set(saved_model):
+    with pytest.raises(ModelError) as caught:
+        ScamClassifier.load(saved_model, key="s3cret")
+    assert caught.value.code == "model_unsigned" and "not signed" in caught.value.message

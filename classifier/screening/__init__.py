@@ -88,11 +88,12 @@ class Engine:
     model_path: str | Path | None = None
     jobs: int = 1
     max_text_chars: int | None = None
+    model_key: str | None = None
 
     def classify(self, records) -> Iterator[Record]:
         if self.jobs > 1:
-            verify(self.model_path)
-            return in_workers(self.model_path, self.max_text_chars, records, self.jobs)
+            verify(self.model_path, self.model_key)
+            return in_workers(self.model_path, self.max_text_chars, self.model_key, records, self.jobs)
         return in_process(self.detector, records)
 
 

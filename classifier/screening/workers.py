@@ -53,12 +53,12 @@ def in_process(detector, records: Iterable[Record], chunk_size: int = CHUNK_SIZE
 _worker_detector = None
 
 
-def _init_worker(model_path: str, max_text_chars: int) -> None:
+def _init_worker(model_path: str, max_text_chars: int, model_key: str | None) -> None:
     global _worker_detector
     from ..model import ScamClassifier
     from ..verdict import Detector
 
-    _worker_detector = Detector(ScamClassifier.load(model_path), max_text_chars=max_text_chars)
+    _worker_detector = Detector(ScamClassifier.load(model_path, key=model_key), max_text_chars=max_text_chars)
 
 
 def _classify_in_worker(texts: list[Any]) -> list[dict[str, Any]]:
@@ -66,7 +66,8 @@ def _classify_in_worker(texts: list[Any]) -> list[dict[str, Any]]:
 
 
 def in_workers(
-    model_path: str | Path, max_text_chars: int, records: Iterable[Record], jobs: int, chunk_size: int = CHUNK_SIZE
+    model_path: str | Path, max_text_chars: int, model_key: str | None, records: Iterable[Record], jobs: int,
+    chunk_size: int = CHUNK_SIZE,
 ) -> Iterator[Record]:
     """Like :func:`in_process` with ``jobs`` worker processes, each loading the model itself (this
     process never does); at most ``2 × jobs`` chunks in flight."""
@@ -74,7 +75,7 @@ def in_workers(
 
     records = iter(records)
     context = multiprocessing.get_context("spawn")
-    with context.Pool(jobs, _init_worker, (str(model_path), max_text_chars)) as pool:
+    with context.Pool(jobs, _init_worker, (str(model_path), max_text_chars, model_key)) as pool:
         pending: deque = deque()
         while True:
             while len(pending) < 2 * jobs and (chunk := list(islice(records, chunk_size))):

@@ -97,7 +97,8 @@ def components(config: dict) -> dict:
     typology = load_typology()
     max_chars = config["MAX_TEXT_CHARS"]
     schemas = {
-        "ClassifyRequest": obj({"text": {"type": "string", "minLength": 1, "maxLength": max_chars},
+        "ClassifyRequest": obj({"text": {"type": "string", "minLength": 1, "maxLength": max_chars,
+                                         "description": "The message. One with no visible character is 400 empty_text."},
                                 "explain": {"type": "boolean", "default": True}}, required=["text"]),
         "Prediction": prediction_schema(list(typology.label_ids)),
         "Explanation": explanation_schema(),
