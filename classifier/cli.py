@@ -68,29 +68,38 @@ def cmd_evaluate(args, settings) -> int:
 # --- classify -------------------------------------------------------------------------------------
 
 def render_prediction(prediction: dict) -> str:
-    """A person-readable Chinese summary of a prediction dict."""
-    category = prediction["category"]
-    number = f"（白皮书第 {category['white_paper_number']} 类）" if category["white_paper_number"] else ""
-    lines = [
-        f"判断：{category['name']}{number}",
-        f"风险：{prediction['risk_level_name']}（诈骗概率 {prediction['risk_score']:.0%}）"
-        + ("，模型拿不准，请谨慎核实" if prediction["uncertain"] else ""),
-        "可能类型：" + "；".join(f"{item['name']} {item['probability']:.0%}" for item in prediction["top"]),
-    ]
-    if prediction["signals"]:
-        flags = dict.fromkeys(f"{signal['name']}（“{signal['text']}”）" for signal in prediction["signals"])
-        lines.append("危险信号：" + "；".join(flags))
-    explanation = prediction.get("explanation")
-    if explanation and explanation["toward"]:
-        lines.append("主要依据：" + "、".join(term["term"] for term in explanation["toward"][:6]))
+    """A person-readable Chinese summary of a prediction dict (no ids, no English)."""
     advice = prediction["advice"]
-    tips = advice["category_tips"] + (advice.get("general", {}).get("tips", []) if "general" in advice else [])
+    general = advice.get("general", {}).get("tips", [])
+    if prediction["too_short"]:
+        return "\n".join([f"判断：{prediction['headline']}", "建议：", *(f"  · {tip}" for tip in general[:4])])
+    category = prediction["category"]
+    number = f"（白皮书第 {category['white_paper_number']} 类）" if category["white_paper_number"] and prediction["label"] != "normal" else ""
+    lines = [
+        f"判断：{prediction['headline']}{number}",
+        f"风险：{prediction['risk_level_name']}（诈骗可能性 {prediction['risk_percent']}）"
+        + ("，模型拿不准，请谨慎核实" if prediction["uncertain"] else ""),
+    ]
+    if prediction["action"]:
+        lines.append(f"现在就做：{prediction['action']}")
+    lines.append("可能类型：" + "；".join(f"{item['name']} {_percent(item['probability'])}" for item in prediction["top"]))
+    if prediction["red_flags"]:
+        lines.append("危险信号：" + "；".join(
+            f"{flag['name']}（" + "、".join(f"“{text}”" for text in flag["texts"]) + "）" for flag in prediction["red_flags"]))
+    explanation = prediction.get("explanation")
+    toward = [phrase["text"] for phrase in (explanation or {}).get("phrases", []) if phrase["toward"] == "scam"]
+    if toward and prediction["label"] != "normal":
+        lines.append("主要依据：" + "、".join(f"“{text}”" for text in toward[:5]))
     lines.append("建议：")
-    lines += [f"  · {tip}" for tip in tips[:6]]
+    lines += [f"  · {tip}" for tip in (advice["category_tips"] + general)[:6]]
     if prediction["label"] != "normal":
         lines.append(advice["already_paid"]["title"] + "：")
         lines += [f"  · {step}" for step in (advice["if_paid"] or advice["already_paid"]["steps"])]
     return "\n".join(lines)
+
+
+def _percent(probability: float) -> str:
+    return "<1%" if probability < 0.01 else ">99%" if probability > 0.99 else f"{round(probability * 100)}%"
 
 
 def cmd_classify(args, settings) -> int:

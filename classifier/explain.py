@@ -14,19 +14,25 @@ import numpy as np
 from sklearn.preprocessing import normalize as l2_normalise
 
 from .normalise import NormalisedText, display_term
-from .prediction import Explanation, Segment, SimilarExample, Term
-from .signals import Signal
+from .prediction import Explanation, Phrase, Segment, SimilarExample, Term
+from .signals import RED_FLAG_IDS, Signal
 
 TOP_TERMS = 10
+TOP_PHRASES = 6
 HEAT_LEVELS = 3
 HEAT_FLOOR = 0.08  # pieces weaker than this share of the strongest are left unmarked
 _WHITESPACE = re.compile(r"\s")
+# What a person reads as "the words that mattered": never punctuation, spaces or symbols, and never a
+# phrase made only of function words (char n-grams spread weight onto 我, 是, 你, 的 …).
+_NOT_CONTENT = re.compile(r"[\s\W_]")
+_FUNCTION_WORDS = frozenset("的了吗呢啊吧呀哦嗯我你您他她它们是在有和与就都也还又这那个一不人"
+                            "要会能把被让给对说去来到上下里中着过得地之其而及或等很太更最")
 
 
 def split_feature_name(name: str) -> tuple[str, str]:
     """``words__投资`` → (``word``, ``投资``); ``signals__signal:link`` → (``signal``, ``link``)."""
     block, _, term = name.partition("__")
-    kind = {"words": "word", "chars": "char", "signals": "signal"}[block]
+    kind = {"words": "word", "chars": "char", "pinyin": "pinyin", "signals": "signal"}[block]
     return kind, term.removeprefix("signal:") if kind == "signal" else term
 
 
@@ -59,12 +65,52 @@ def _heat(text, normalised, indices, values, contrast, names, signals) -> np.nda
         kind, term = split_feature_name(names[index])
         if kind == "signal":
             spans = signal_spans.get(term, [])
+        elif kind == "pinyin":  # sounds, not spellings: no place in the text to put them
+            spans = []
         else:
             spans = [normalised.source_span(a, b) for a, b in _occurrences(term, kind, search_text)]
         width = sum(end - start for start, end in spans)
-        for start, end in spans:
+        for start, end in spans if width else ():
             heat[start:end] += value * contrast[index] / width
     return heat
+
+
+def _readable(text: str, heat: np.ndarray, red_flags: list[Signal]) -> np.ndarray:
+    """The heat a person is shown: none on punctuation, spaces, symbols or lone function words, and
+    never toward normal on a span listed as a red flag."""
+    heat = heat.copy()
+    for position, char in enumerate(text):
+        if _NOT_CONTENT.match(char):
+            heat[position] = 0.0
+    strongest = float(np.abs(heat).max()) if len(heat) else 0.0
+    for signal in red_flags:
+        span = heat[signal.start : signal.end]
+        span[:] = np.maximum(span, HEAT_FLOOR * strongest if strongest else 1.0)
+    for start, end in _runs(heat):
+        if set(text[start:end]) <= _FUNCTION_WORDS:
+            heat[start:end] = 0.0
+    return heat
+
+
+def _runs(heat: np.ndarray):
+    """(start, end) of each run of characters whose heat has one sign."""
+    signs = np.sign(heat)
+    start = 0
+    for position in range(1, len(heat) + 1):
+        if position == len(heat) or signs[position] != signs[start]:
+            if signs[start]:
+                yield start, position
+            start = position
+
+
+def _phrases(text: str, heat: np.ndarray) -> tuple[Phrase, ...]:
+    """The strongest runs toward scam, then toward normal: the phrases the verdict rests on."""
+    strongest = float(np.abs(heat).max()) if len(heat) else 0.0
+    runs = [Phrase(text[start:end], start, end, float(heat[start:end].sum())) for start, end in _runs(heat)
+            if np.abs(heat[start:end]).max() >= HEAT_FLOOR * strongest]
+    toward = sorted((run for run in runs if run.weight > 0), key=lambda run: -run.weight)[:TOP_PHRASES]
+    against = sorted((run for run in runs if run.weight < 0), key=lambda run: run.weight)[:TOP_PHRASES]
+    return tuple(toward + against)
 
 
 def _segments(text: str, heat: np.ndarray) -> tuple[Segment, ...]:
@@ -103,6 +149,7 @@ def explain(
     ranked = sorted(terms, key=lambda term: term.contribution)
     contrast = model.coef[model.classes.index(contrast_label)] - model.coef[model.classes.index("normal")]
     heat = _heat(text, normalised, indices, values, contrast, model.feature_names, signals)
+    heat = _readable(text, heat, [signal for signal in signals if signal.type in RED_FLAG_IDS])
     return Explanation(
         label=label,
         intercept=intercept,
@@ -111,6 +158,7 @@ def explain(
         against=tuple(term for term in ranked[:TOP_TERMS] if term.contribution < 0),
         contrast_label=contrast_label,
         segments=_segments(text, heat),
+        phrases=_phrases(text, heat),
     )
 
 

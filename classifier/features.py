@@ -36,7 +36,8 @@ _WORD_JOINERS = frozenset("+#&._%-") | frozenset(TOKEN_CHARS.values())
 # jieba's score of a word is log(frequency / total); the slice of the dictionary we keep must give
 # rjieba the full dictionary's total, so one never-occurring entry carries the rest of the mass.
 _TOTAL_FILLER = "\uf8ff"  # private use: normalisation removes it from every text
-_WHITESPACE_RUNS = re.compile(r"\s\s+")  # what scikit-learn's char analyzer collapses to one space
+_WHITESPACE_RUNS = re.compile(r"\s\s+")
+_PINYIN_PIECES = re.compile(r"[\u4e00-\u9fff]|[a-z]+")  # what scikit-learn's char analyzer collapses to one space
 
 
 def load_jieba() -> jieba.Tokenizer:
@@ -174,6 +175,78 @@ class CharTfidfVectorizer(_NgramCountingMixin, TfidfVectorizer):
         return self.char_symbols_.encode(_WHITESPACE_RUNS.sub(" ", document) for document in documents)
 
 
+class PinyinTokenizer:
+    """Text → toneless pinyin syllables, so that homophones and pinyin typed inside Chinese words share
+    features (唰单 and 刷单 are both ``shua dan``, 贷kuan and 贷款 both ``dai kuan``). Latin runs that split
+    wholly into syllables are read as pinyin; other runs (vx, app) stay one token. Picklable: a dict."""
+
+    def __init__(self, syllable_of: dict[str, str]):
+        self.syllable_of = syllable_of
+        self.syllables = frozenset(syllable_of.values())
+
+    def __call__(self, text: str) -> list[str]:
+        out: list[str] = []
+        for run in _PINYIN_PIECES.findall(text):
+            syllable = self.syllable_of.get(run)
+            if syllable:
+                out.append(syllable)
+            elif run.isascii():
+                out += self._split(run) or [run]
+        return out
+
+    def _split(self, run: str) -> list[str]:
+        """The run as pinyin syllables, longest first, or [] if it is not pinyin."""
+        pieces, start = [], 0
+        while start < len(run):
+            for stop in range(min(len(run), start + 6), start, -1):
+                if run[start:stop] in self.syllables:
+                    pieces.append(run[start:stop])
+                    start = stop
+                    break
+            else:
+                return []
+        return pieces
+
+    def __getstate__(self):
+        return {"syllable_of": self.syllable_of}
+
+    def __setstate__(self, state):
+        self.__init__(state["syllable_of"])
+
+
+def syllable_map() -> dict[str, str]:
+    """Every common Chinese character (U+4E00–U+9FFF) → its first toneless pinyin reading (training only)."""
+    from pypinyin import Style, lazy_pinyin  # pypinyin is needed to train, never to predict
+
+    characters = [chr(code) for code in range(0x4E00, 0xA000)]
+    readings = lazy_pinyin(characters, style=Style.NORMAL, errors=lambda chars: [""] * len(chars))
+    return {char: reading for char, reading in zip(characters, readings) if reading.isascii() and reading.isalpha()}
+
+
+class PinyinTfidfVectorizer(_NgramCountingMixin, TfidfVectorizer):
+    """TF-IDF over n-grams of pinyin syllables (see :class:`PinyinTokenizer`)."""
+
+    def __init__(self, *, ngram_range=(2, 3), min_df=1, max_df=1.0, sublinear_tf=False, dtype=np.float64):
+        super().__init__(
+            ngram_range=ngram_range, min_df=min_df, max_df=max_df, sublinear_tf=sublinear_tf, dtype=dtype,
+            lowercase=False, token_pattern=None,
+        )
+
+    def fit_transform(self, raw_documents, y=None):
+        self.pinyin_ = PinyinTokenizer(syllable_map())
+        return super().fit_transform(raw_documents, y)
+
+    def build_tokenizer(self):
+        return self.pinyin_
+
+    @staticmethod
+    def _symbols_of_term(term: str) -> list[str]:
+        return term.split(" ")
+
+    def _encode(self, documents):
+        return encode_words(map(self.pinyin_, documents), self.ngram_table_.symbol_ids)
+
+
 class SignalCounts(TransformerMixin, BaseEstimator):
     """One column per red-flag signal type (and, with ``context_cues``, per context cue): log(1 + matches)."""
 
@@ -195,13 +268,15 @@ class SignalCounts(TransformerMixin, BaseEstimator):
         return np.array([f"signal:{SIGNAL_IDS[index]}" for index in self._columns()], dtype=object)
 
 
-def build_features(char_ngram_range: tuple[int, int] = (2, 4), context_cues: bool = True) -> FeatureUnion:
-    """Word TF-IDF (unigrams + bigrams), character n-gram TF-IDF and signal counts, side by side."""
-    return FeatureUnion(
-        [
-            ("words", JiebaTfidfVectorizer(ngram_range=(1, 2), min_df=2, max_df=0.5, sublinear_tf=True, dtype=np.float32)),
-            ("chars", CharTfidfVectorizer(ngram_range=char_ngram_range, min_df=3, max_df=0.5, sublinear_tf=True,
-                                          dtype=np.float32)),
-            ("signals", SignalCounts(context_cues)),
-        ]
-    )
+def build_features(char_ngram_range: tuple[int, int] = (2, 4), context_cues: bool = True, pinyin: bool = False) -> FeatureUnion:
+    """Word TF-IDF (unigrams + bigrams), character n-gram TF-IDF, optionally pinyin-syllable TF-IDF, and
+    signal counts, side by side. The word block comes first (similar examples use it)."""
+    blocks = [
+        ("words", JiebaTfidfVectorizer(ngram_range=(1, 2), min_df=2, max_df=0.5, sublinear_tf=True, dtype=np.float32)),
+        ("chars", CharTfidfVectorizer(ngram_range=char_ngram_range, min_df=3, max_df=0.5, sublinear_tf=True,
+                                      dtype=np.float32)),
+    ]
+    if pinyin:
+        blocks.append(("pinyin", PinyinTfidfVectorizer(ngram_range=(2, 3), min_df=3, max_df=0.5, sublinear_tf=True,
+                                                        dtype=np.float32)))
+    return FeatureUnion([*blocks, ("signals", SignalCounts(context_cues))])

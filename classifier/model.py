@@ -37,14 +37,15 @@ class ScamClassifier(ClassifierMixin, BaseEstimator):
     array(['impersonate_police'], dtype=object)
     """
 
-    def __init__(self, C: float = 60.0, class_balance: float = 0.5, calibration_folds: int = 5, linear: str = "logistic",
-                 char_ngram_range: tuple[int, int] = (2, 4), context_cues: bool = True):
+    def __init__(self, C: float = 0.3, class_balance: float = 0.5, calibration_folds: int = 5, linear: str = "svm",
+                 char_ngram_range: tuple[int, int] = (1, 4), context_cues: bool = False, pinyin: bool = False):
         self.C = C
         self.class_balance = class_balance
         self.calibration_folds = calibration_folds
         self.linear = linear
         self.char_ngram_range = char_ngram_range
         self.context_cues = context_cues
+        self.pinyin = pinyin
 
     # --- training -------------------------------------------------------------------------
 
@@ -64,7 +65,7 @@ class ScamClassifier(ClassifierMixin, BaseEstimator):
             linear = LogisticRegression(C=self.C, max_iter=3000)
         return Pipeline([
             ("normalise", FunctionTransformer(normalise_all)),
-            ("features", build_features(tuple(self.char_ngram_range), self.context_cues)),
+            ("features", build_features(tuple(self.char_ngram_range), self.context_cues, self.pinyin)),
             # Temperature scaling keeps the softmax over all labels (one shared temperature). Per-label
             # sigmoid calibration does not: it rated a blatant fake-police script 40% police, 39% normal,
             # because it maps "normal"'s raw score to a probability without looking at the other labels.

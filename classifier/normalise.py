@@ -96,6 +96,8 @@ class NormalisedText:
 
 def fold_char(char: str) -> str:
     """NFKC, lower-case and simplified form of one character ("" if it should disappear)."""
+    if char in TOKEN_NAMES:  # our own typed tokens survive a second normalisation (it is idempotent)
+        return char
     kept = "".join(
         piece for piece in unicodedata.normalize("NFKC", char).lower()
         if piece in _KEPT_CONTROLS or unicodedata.category(piece) not in _DROPPED_CATEGORIES

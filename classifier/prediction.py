@@ -44,6 +44,20 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class Phrase:
+    """A run of the original message that pushed one way: toward scam (weight > 0) or normal (< 0)."""
+
+    text: str
+    start: int
+    end: int
+    weight: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end, "weight": round(self.weight, 6),
+                "toward": "scam" if self.weight > 0 else "normal"}
+
+
+@dataclass(frozen=True)
 class Explanation:
     """Why the model chose ``label``: exact per-term contributions to its linear score.
 
@@ -58,6 +72,7 @@ class Explanation:
     against: tuple[Term, ...]
     contrast_label: str
     segments: tuple[Segment, ...]
+    phrases: tuple[Phrase, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -68,6 +83,7 @@ class Explanation:
             "against": [term.to_dict() for term in self.against],
             "contrast_label": self.contrast_label,
             "segments": [segment.to_dict() for segment in self.segments],
+            "phrases": [phrase.to_dict() for phrase in self.phrases],
         }
 
 
@@ -95,6 +111,7 @@ class Prediction:
     signals: tuple[Signal, ...] = ()
     explanation: Explanation | None = None
     similar: tuple[SimilarExample, ...] = ()
+    too_short: bool = False  # too little content to judge: shown as such, never more than low risk
 
     def with_details(self, **details) -> Prediction:
         """The same verdict with ``signals``, ``explanation`` and ``similar`` filled in."""
@@ -103,6 +120,32 @@ class Prediction:
     @property
     def is_scam(self) -> bool:
         return self.category.is_fraud
+
+    @property
+    def risk_percent(self) -> str:
+        """The risk as a person reads it: a rounded percentage, never "0%" or "100%" (a model is never sure)."""
+        if self.risk_score < 0.01:
+            return "<1%"
+        if self.risk_score > 0.99:
+            return ">99%"
+        return f"约 {round(self.risk_score * 100)}%"
+
+    @property
+    def headline(self) -> str:
+        """What the verdict says in one line, from the same thresholds as the risk level."""
+        if self.too_short:
+            return self.typology.too_short["headline"]
+        level = self.typology.risk_levels[self.risk_level]
+        return level["headline"] if self.risk_level == "low" else f"{level['headline']}：{self.category.name}"
+
+    def red_flags(self) -> list[dict[str, Any]]:
+        """Each red flag once, with every text that raised it, in order of first appearance."""
+        grouped: dict[str, dict[str, Any]] = {}
+        for signal in self.signals:
+            flag = grouped.setdefault(signal.type, {"type": signal.type, "name": signal.name, "texts": []})
+            if signal.text not in flag["texts"]:
+                flag["texts"].append(signal.text)
+        return list(grouped.values())
 
     def advice(self) -> dict[str, Any]:
         """Advice for this verdict: the category's own, plus the general block when normal or uncertain."""
@@ -121,14 +164,19 @@ class Prediction:
                 "white_paper_number": self.category.white_paper_number,
             },
             "risk_score": round(self.risk_score, 4),
+            "risk_percent": self.risk_percent,
             "risk_level": self.risk_level,
             "risk_level_name": self.typology.risk_levels[self.risk_level]["name"],
+            "too_short": self.too_short,
+            "headline": self.headline,
+            "action": None if self.too_short else self.typology.risk_levels[self.risk_level].get("action"),
             "top": [
                 {"label": label, "name": self.typology.get(label).name, "probability": round(probability, 4)}
                 for label, probability in self.top
             ],
             "uncertain": self.uncertain,
             "signals": [signal.to_dict() for signal in self.signals],
+            "red_flags": self.red_flags(),
             "explanation": self.explanation.to_dict() if self.explanation else None,
             "advice": self.advice(),
             "similar": [example.to_dict() for example in self.similar],

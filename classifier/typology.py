@@ -76,6 +76,7 @@ class Typology:
     risk_levels: dict[str, dict[str, str]]
     general_advice: dict[str, Any]
     already_paid: dict[str, Any]
+    too_short: dict[str, str]
 
     @property
     def label_ids(self) -> tuple[str, ...]:
@@ -98,6 +99,7 @@ class Typology:
             "risk_levels": self.risk_levels,
             "general_advice": self.general_advice,
             "already_paid": self.already_paid,
+            "too_short": self.too_short,
         }
 
 
@@ -128,6 +130,7 @@ def parse_typology(data: dict[str, Any]) -> Typology:
         risk_levels=data["risk_levels"],
         general_advice=data["general_advice"],
         already_paid=data["already_paid"],
+        too_short=data["too_short"],
     )
 
 

@@ -18,7 +18,7 @@ from .config import load_settings
 from .errors import InputError
 from .explain import explain
 from .model import ScamClassifier
-from .normalise import normalise_with_offsets
+from .normalise import normalise, normalise_with_offsets
 from .prediction import Prediction
 from .signals import RED_FLAG_IDS, find_signals
 from .typology import NORMAL, Typology, load_typology
@@ -27,6 +27,11 @@ from .typology import NORMAL, Typology, load_typology
 # light predictions about 1 per character; explanations about 25 per character plus 5 ms per message.
 COST_PER_CHAR, EXPLAIN_COST_PER_CHAR, EXPLAIN_COST_PER_MESSAGE = 1, 25, 5_000
 
+# Characters that carry content (Chinese, letters, digits, full-width forms), and words that make even a very
+# short message about money or codes (转我500, 借我点钱, 验证码).
+_CONTENT = re.compile("[\u3400-\u9fff\uf900-\ufaffA-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+_VISIBLE = _CONTENT
+_MONEY_CUE = re.compile("[钱錢转轉借汇匯款付元块塊码碼]|[0-9０-９]")
 # Undecodable input bytes arrive as surrogates (``errors="surrogateescape"``); checked on every message.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -70,7 +75,14 @@ class Detector:
             raise InputError("text_too_long", length=len(text), limit=self.max_text_chars)
         if _SURROGATE.search(text):
             raise InputError("invalid_encoding")
+        if not _VISIBLE.search(text) and not normalise(text).strip():  # only NUL, zero-width, spaces, emoji …
+            raise InputError("empty_text")
         return text
+
+    def too_short(self, text: str) -> bool:
+        """Too little content to judge (在吗, 你好, 收到): fewer content characters than the typology's
+        ``too_short_chars`` and nothing about money, codes or numbers."""
+        return len(_CONTENT.findall(text)) < self.typology.thresholds["too_short_chars"] and not _MONEY_CUE.search(text)
 
     def cost(self, texts: Iterable, explain: bool) -> int:
         """The work that classifying ``texts`` asks for (see ``COST_PER_CHAR``); non-texts cost nothing."""
@@ -116,7 +128,7 @@ class Detector:
         if not texts:
             return []
         probabilities = self.model.predict_proba(texts)
-        return [self._verdict(row) for row in _rows(probabilities)]
+        return [self._verdict(row, self.too_short(text)) for text, row in zip(texts, _rows(probabilities))]
 
     def _explained(self, texts: list[str]) -> list[Prediction]:
         return [self._explained_one(text) for text in texts]
@@ -124,31 +136,38 @@ class Detector:
     def _explained_one(self, text: str) -> Prediction:
         normalised = normalise_with_offsets(text)
         row = self.model.features([normalised.text])  # the one feature row everything below reuses
-        verdict = self._verdict(next(_rows(self.model.predict_proba_features(row))))
+        verdict = self._verdict(next(_rows(self.model.predict_proba_features(row))), self.too_short(text))
         cues = find_signals(text, normalised, context=True)  # every signal feature, to place its weight
         fraud_label = next(label for label, _ in verdict.top if label != NORMAL)  # at most one of three is normal
+        explained = verdict.label if verdict.label == NORMAL else fraud_label
         return verdict.with_details(
             signals=tuple(signal for signal in cues if signal.type in RED_FLAG_IDS),
-            explanation=explain(text, normalised, row, cues, self.model.linear_, verdict.label, fraud_label),
+            explanation=explain(text, normalised, row, cues, self.model.linear_, explained, fraud_label),
             similar=self.model.examples_.nearest(self.model.word_block(row)),
         )
 
-    def _verdict(self, ranked: tuple[list[float], list[int]]) -> Prediction:
+    def _verdict(self, ranked: tuple[list[float], list[int]], too_short: bool = False) -> Prediction:
+        """One rule for the verdict and the risk: the label is the likeliest scam type when the risk reaches
+        the medium level, and normal below it; a text too short to judge is never more than low risk."""
         probabilities, order = ranked
         classes = self.model.classes_
         top = tuple((classes[i], probabilities[i]) for i in order)
         thresholds = self.typology.thresholds
         second = top[1][1] if len(top) > 1 else 0.0
         risk_score = 1.0 - probabilities[self.model.normal_index_]
+        risk_level = "low" if too_short else self.risk_level(risk_score)
+        best_fraud = max((i for i in range(len(classes)) if classes[i] != NORMAL), key=probabilities.__getitem__)
+        label = NORMAL if risk_level == "low" else classes[best_fraud]
         return Prediction(
-            label=top[0][0],
-            category=self.typology.get(top[0][0]),
+            label=label,
+            category=self.typology.get(label),
             risk_score=risk_score,
-            risk_level=self.risk_level(risk_score),
+            risk_level=risk_level,
             top=top,
-            uncertain=top[0][1] - second < thresholds["uncertain_margin"]
+            uncertain=too_short or top[0][1] - second < thresholds["uncertain_margin"]
             or top[0][1] < thresholds["uncertain_min_confidence"],
             typology=self.typology,
+            too_short=too_short,
         )
 
 

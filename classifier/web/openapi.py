@@ -25,22 +25,26 @@ PROBABILITY = {"type": "number", "minimum": 0, "maximum": 1}
 
 
 def term_schema() -> dict:
-    return obj({"term": STRING, "kind": {"enum": ["word", "char", "signal"]}, "value": NUMBER,
+    return obj({"term": STRING, "kind": {"enum": ["word", "char", "pinyin", "signal"]}, "value": NUMBER,
                 "coefficient": NUMBER, "contribution": NUMBER})
 
 
 def explanation_schema() -> dict:
     segment = obj({"start": INTEGER, "end": INTEGER, "text": STRING, "weight": NUMBER,
                    "level": {"type": "integer", "minimum": -3, "maximum": 3}})
+    phrase = obj({"text": STRING, "start": INTEGER, "end": INTEGER, "weight": NUMBER, "toward": {"enum": ["scam", "normal"]}})
     terms = {"type": "array", "items": ref("Term")}
     return obj({"label": STRING, "intercept": NUMBER, "score": NUMBER, "toward": terms, "against": terms,
-                "contrast_label": STRING, "segments": {"type": "array", "items": segment}})
+                "contrast_label": STRING, "segments": {"type": "array", "items": segment},
+                "phrases": {"type": "array", "items": phrase,
+                            "description": "Runs of the message that drove the verdict, strongest first, in the person's own words."}})
 
 
 def prediction_schema(labels: list[str]) -> dict:
     label = {"enum": labels}
     top = obj({"label": label, "name": STRING, "probability": PROBABILITY})
     signal = obj({"type": STRING, "name": STRING, "text": STRING, "start": INTEGER, "end": INTEGER})
+    red_flag = obj({"type": STRING, "name": STRING, "texts": STRINGS})
     similar = obj({"text": STRING, "label": label, "similarity": NUMBER})
     advice = obj({
         "category_tips": STRINGS, "if_paid": STRINGS,
@@ -51,11 +55,16 @@ def prediction_schema(labels: list[str]) -> dict:
         "label": label,
         "category": obj({"id": label, "name": STRING, "white_paper_number": NULLABLE_INT}),
         "risk_score": PROBABILITY,
+        "risk_percent": {"type": "string", "description": "The risk as a person reads it: 约 37%, <1%, >99%."},
         "risk_level": {"enum": ["low", "medium", "high"]},
         "risk_level_name": STRING,
+        "too_short": {"type": "boolean", "description": "Too little content to judge (在吗, 你好): never above low risk."},
+        "headline": {"type": "string", "description": "The verdict in one Chinese line, from the same thresholds as the risk level."},
+        "action": {"type": ["string", "null"], "description": "The one thing to do now, at medium and high risk."},
         "top": {"type": "array", "items": top, "maxItems": 3},
         "uncertain": BOOLEAN,
         "signals": {"type": "array", "items": signal},
+        "red_flags": {"type": "array", "items": red_flag, "description": "Each red flag once, with the texts that raised it."},
         "explanation": {"oneOf": [ref("Explanation"), {"type": "null"}]},
         "advice": advice,
         "similar": {"type": "array", "items": similar},
@@ -72,7 +81,7 @@ def category_schema() -> dict:
 
 def typology_schema() -> dict:
     return obj({"categories": {"type": "array", "items": ref("Category")}, "thresholds": {"type": "object"},
-                "risk_levels": {"type": "object"},
+                "risk_levels": {"type": "object"}, "too_short": {"type": "object"},
                 "general_advice": {"type": "object"}, "already_paid": {"type": "object"}})
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
+from markupsafe import Markup, escape
 
 from classifier import SIGNAL_NAMES, examples_for, top_terms
 from classifier.errors import InputError
@@ -12,6 +15,7 @@ from .api import openapi_document as api_openapi_document
 from .context import get_detector, read_report, report
 
 bp = Blueprint("pages", __name__)
+_HOTLINE = re.compile(r"(?<![\d.])(96110|110|12381)(?![\d.])")
 EXAMPLE_LABELS = ("impersonate_police", "investment", "impersonate_customer_service", "normal")
 
 
@@ -21,6 +25,23 @@ def category_name(label: str) -> str:
         return get_detector().typology.get(label).name
     except KeyError:
         return label
+
+
+@bp.app_template_filter("tel_links")
+def tel_links(text: str) -> Markup:
+    """The text, escaped, with the hotlines 110 and 96110 as tappable tel: links."""
+    return Markup(_HOTLINE.sub(r'<a class="tel" href="tel:\1">\1</a>', str(escape(text))))
+
+
+@bp.app_template_filter("percent")
+def percent(probability: float) -> str:
+    """A probability as a person reads it: never "0%" or "100%"."""
+    return "<1%" if probability < 0.01 else ">99%" if probability > 0.99 else f"{round(probability * 100)}%"
+
+
+@bp.app_context_processor
+def typology_context() -> dict:
+    return {"typology": get_detector().typology}
 
 
 @bp.app_template_filter("signal_name")

@@ -64,7 +64,7 @@ def test_paste_a_scam_message_and_see_the_highlighted_verdict(server, page, scam
     page.fill("#text", scam_text)
     page.get_by_role("button", name="开始检查").click()
     page.wait_for_selector("#result")
-    assert "冒充公检法及政府机关诈骗" in page.inner_text("h2.category")
+    assert "冒充公检法及政府机关诈骗" in page.inner_text("h2.headline")
     assert page.inner_text(".risk-badge") in ("中风险", "高风险")
     marks = page.locator("#highlighted mark.hl[class*=up]")
     assert marks.count() > 0
@@ -128,4 +128,62 @@ def test_works_without_javascript(server, browser, scam_text):
     page.get_by_role("button", name="开始检查").click()
     page.wait_for_selector("#result")
     assert page.locator("#highlighted mark").count() > 0
+    context.close()
+
+
+def phone_page(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN")
+    return context, context.new_page()
+
+
+def check(page, server, text):
+    page.goto(server + "/")
+    page.fill("#text", text)
+    page.get_by_role("button", name="开始检查").click()
+    page.wait_for_selector("#result")
+
+
+def test_on_a_phone_the_verdict_is_on_the_first_screen_with_tappable_hotlines(server, browser, scam_text):
+    context, page = phone_page(browser)
+    check(page, server, scam_text)
+    box = page.locator("#result .headline").bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 844, box  # no scrolling needed to read it
+    assert page.url.endswith("#result")
+    assert page.locator("#result .action a[href='tel:96110']").count() == 1
+    assert page.locator("#already-paid a[href='tel:110']").count() >= 1
+    assert page.locator("#already-paid").get_attribute("open") is not None  # high risk: the steps are open
+    context.close()
+
+
+def test_at_low_risk_the_money_gone_steps_are_collapsed(server, page):
+    check(page, server, "妈，周末回家吃饭吗？我买了排骨，你爸说想吃红烧的。")
+    assert page.inner_text(".risk-badge") == "低风险"
+    assert page.locator("#already-paid").get_attribute("open") is None
+    assert not page.locator("#already-paid ol").is_visible()
+
+
+def test_a_too_short_message_says_it_cannot_be_judged(server, page):
+    check(page, server, "在吗")
+    assert page.inner_text("#result .headline") == "信息太短，无法判断"
+    assert page.locator(".risk-badge").count() == 0
+
+
+def test_the_result_page_shows_no_ascii_identifiers(server, page, scam_text):
+    import re
+
+    check(page, server, scam_text)
+    visible = page.inner_text("main")
+    assert not re.search(r"[A-Za-z_]{4,}", visible), re.findall(r"[A-Za-z_]{4,}", visible)
+
+
+def test_the_batch_table_fits_a_phone(server, browser, scam_text):
+    context, page = phone_page(browser)
+    page.goto(server + "/batch")
+    content = f"id,text\n1,{scam_text}\n2,妈，周末回家吃饭吗？\n".encode()
+    page.set_input_files("#file", files=[{"name": "m.csv", "mimeType": "text/csv", "buffer": content}])
+    page.get_by_role("button", name="筛查并查看结果").click()
+    page.wait_for_selector("table.results")
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    risk = page.locator("table.results tbody tr").first.locator("td[data-label='风险']")
+    assert risk.is_visible() and risk.inner_text() in ("中风险", "高风险")
     context.close()
