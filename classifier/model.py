@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from scipy import sparse
+from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
@@ -89,8 +91,10 @@ class ScamClassifier(ClassifierMixin, BaseEstimator):
     # --- prediction -----------------------------------------------------------------------
 
     def features(self, normalised_texts: Sequence[str]):
-        """The feature rows (sparse) of already normalised texts."""
-        return self.pipeline_.named_steps["features"].transform(normalised_texts)
+        """The feature rows (sparse) of already normalised texts: the FeatureUnion's blocks side by side,
+        without its per-call dispatch and validation (0.6 ms a call, most of the time for one message)."""
+        blocks = self.pipeline_.named_steps["features"].transformer_list
+        return sparse.hstack([block.transform(normalised_texts) for _, block in blocks], format="csr")
 
     def word_block(self, rows):
         """The word TF-IDF columns of feature rows (what similar examples are found by)."""
@@ -98,11 +102,16 @@ class ScamClassifier(ClassifierMixin, BaseEstimator):
         return rows[:, : len(words.vocabulary_)]
 
     def predict_proba_features(self, rows) -> np.ndarray:
-        """Calibrated probabilities (columns in ``classes_`` order) of feature rows."""
-        return self.pipeline_.named_steps["classifier"].predict_proba(rows)
+        """Calibrated probabilities (columns in ``classes_`` order) of feature rows: the linear scores times
+        the fitted inverse temperature, through a softmax — what ``CalibratedClassifierCV`` computes, without
+        its per-call validation (a test checks both agree)."""
+        calibrated = self.pipeline_.named_steps["classifier"].calibrated_classifiers_[0]
+        linear, (temperature,) = calibrated.estimator, calibrated.calibrators
+        scores = np.asarray(rows @ linear.coef_.T) + linear.intercept_
+        return softmax(float(temperature.beta_) * scores, axis=1)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        return self.pipeline_.predict_proba(list(texts))
+        return self.predict_proba_features(self.features(normalise_all(list(texts))))
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         return np.asarray(self.classes_, dtype=object)[self.predict_proba(texts).argmax(axis=1)]

@@ -62,7 +62,8 @@ SIGNAL_TYPES: tuple[SignalType, ...] = (
         r"|验证码" + _CLAUSE + r"{0,8}(?:发给|发我|发过来|告诉|报给|报一下|念给|念一下|给我|截图|是多少|多少))"
     ), negatable=True),
     SignalType("safe_account", "要求转入“安全账户”或配合资金核查", re.compile(
-        r"安全账户|安全帐户|(?:资金|财产)" + _CLAUSE + r"{0,4}(?:清查|核查|审查|监管|比对)|清查账户|核查账户|监管账户|验资|证明(?:资金|清白)"
+        r"(?=[安资财清核监验证])(?:安全账户|安全帐户|(?:资金|财产)" + _CLAUSE + r"{0,4}(?:清查|核查|审查|监管|比对)"
+        r"|清查账户|核查账户|监管账户|验资|证明(?:资金|清白))"
     )),
     SignalType("screen_share", "要求下载软件、进入会议或共享屏幕", re.compile(
         r"(?=[屏共开打会下安远腾钉飞z云瞩小全])(?:屏幕共享|共享" + _CLAUSE + r"{0,3}屏幕|开启共享|打开共享|"
@@ -85,13 +86,13 @@ SIGNAL_TYPES: tuple[SignalType, ...] = (
         r"(?:交|缴|付|支付|充值|转)[^。！？\n]{0,6}(?:费|金|钱|款|" + TOKEN_CHARS["amount"] + "))"
     )),
     SignalType("credit_for_transfer", "让你借钱、开通备用金或贷款再转出", re.compile(
-        r"备用金|刷流水|验证流水|(?:验证|证明)还款能力|"
-        r"(?:借呗|微粒贷|金条|网贷|贷款|借款|信用卡)" + _CLAUSE + r"{0,10}(?:转到|转入|转给|打到|转出来|套出来)"
+        r"(?=[备刷验证借微金网贷信])(?:备用金|刷流水|验证流水|(?:验证|证明)还款能力|"
+        r"(?:借呗|微粒贷|金条|网贷|贷款|借款|信用卡)" + _CLAUSE + r"{0,10}(?:转到|转入|转给|打到|转出来|套出来))"
     ), negatable=True),
     SignalType("secrecy", "要求保密、不让告诉他人", re.compile(
-        r"不要(?:告诉|跟|和|对)[^。！？\n]{0,6}(?:任何人|家人|别人|其他人|银行)|保密|不得泄露|不能(?:告诉|透露)|别告诉|"
+        r"(?=[不保别单先千找])(?:不要(?:告诉|跟|和|对)[^。！？\n]{0,6}(?:任何人|家人|别人|其他人|银行)|保密|不得泄露|不能(?:告诉|透露)|别告诉|"
         r"(?:不要|别|先别|千万别)(?:挂|挂断)(?:电话)?|别声张|不要声张|别(?:跟|和)[^。！？\n]{0,4}(?:任何人|家人|别人)说|"
-        r"单独(?:一个人|找个)|找(?:个|一个)没人的(?:地方|房间)"
+        r"单独(?:一个人|找个)|找(?:个|一个)没人的(?:地方|房间))"
     )),
     SignalType("guaranteed_return", "承诺高收益、稳赚或包过", re.compile(
         r"稳赚|保本|包赚|包过|不过退|高回报|高收益|零风险|无风险|日赚|日入|日结|躺赚|翻倍|内幕|稳定盈利|收益率?\s*\d+\s*%|回报率|稳赢|包赢"
@@ -102,17 +103,17 @@ SIGNAL_TYPES: tuple[SignalType, ...] = (
         r"|跑分|两卡|卡农|goip|猫池|码商|过账|走账|洗白)"
     ), negatable=True),
     SignalType("transfer_request", "要求转账或汇款", re.compile(
-        r"转账|转帐|汇款|打款|转入|汇入|转到|转给|打到|转过来|打过来|汇过来|扫码付|付款码|垫付|代付|"
-        r"把(?:钱|款|货款|资金)" + _CLAUSE + r"{0,4}(?:打|转|汇|付)|(?:付|打)给对方"
+        r"(?=[转汇打扫付垫代把])(?:转账|转帐|汇款|打款|转入|汇入|转到|转给|打到|转过来|打过来|汇过来|扫码付|付款码|垫付|代付|"
+        r"把(?:钱|款|货款|资金)" + _CLAUSE + r"{0,4}(?:打|转|汇|付)|(?:付|打)给对方)"
     ), negatable=True),
     SignalType("authority_claim", "自称公检法或官方机构", re.compile(
         r"公安局|派出所|警官|民警|网警|检察院|检察官|法院|法官|通缉|逮捕|拘留|涉嫌|洗钱|刑侦|经侦|立案|案件|医保局|社保局|税务局|"
         r"冻结令|逮捕令|协查|纪委|监察委"
     )),
     SignalType("acquaintance_claim", "自称熟人、领导或换了新号", re.compile(
-        r"换号了|换了?新?号|(?:这是|是)我的?新(?:手机号|号码|号|微信|qq)|新微信|我是你(?:的)?(?:领导|老板|班主任|老师|[王李张刘陈杨赵黄周吴徐孙马朱胡郭何林]总)"
+        r"(?=[换这是新我在开忙明一加猜还])(?:换号了|换了?新?号|(?:这是|是)我的?新(?:手机号|号码|号|微信|qq)|新微信|我是你(?:的)?(?:领导|老板|班主任|老师|[王李张刘陈杨赵黄周吴徐孙马朱胡郭何林]总)"
         r"|(?:在开会|开会中|在忙)" + _CLAUSE + r"{0,6}(?:不方便|不能|没法)(?:接|打)?电话|(?:明天|一会儿?)(?:来|到)我办公室"
-        r"|加一下我(?:的)?新?(?:微信|qq|vx)|猜猜我是谁|还记得我吗"
+        r"|加一下我(?:的)?新?(?:微信|qq|vx)|猜猜我是谁|还记得我吗)"
     )),
     SignalType("obfuscation", "故意拆字、谐音或夹杂字母躲避识别", _OBFUSCATION, raw=True),
 )
@@ -127,6 +128,8 @@ FEATURE_TYPES = tuple(signal for signal in SIGNAL_TYPES + CONTEXT_CUES if not si
 SIGNAL_IDS = tuple(signal.id for signal in FEATURE_TYPES)
 SIGNAL_NAMES = {signal.id: signal.name for signal in SIGNAL_TYPES + CONTEXT_CUES}
 RED_FLAG_IDS = frozenset(signal.id for signal in SIGNAL_TYPES)
+# Signal types whose matches need a look at their context (negation, codes); the others are counted in C.
+_CHECKED = {signal.id: signal.negatable or signal.id == "secrecy" for signal in FEATURE_TYPES}
 
 
 @dataclass(frozen=True)
@@ -162,7 +165,11 @@ def _matches(signal: SignalType, text: str):
 
 def signal_counts(normalised_text: str) -> list[int]:
     """How many times each signal type and context cue matches, in ``SIGNAL_IDS`` order (model features)."""
-    return [sum(1 for _ in _matches(signal, normalised_text)) for signal in FEATURE_TYPES]
+    counts = []
+    for signal in FEATURE_TYPES:
+        found = len(signal.pattern.findall(normalised_text))
+        counts.append(sum(1 for _ in _matches(signal, normalised_text)) if found and _CHECKED[signal.id] else found)
+    return counts
 
 
 def find_signals(text: str, normalised: NormalisedText | None = None, context: bool = False) -> list[Signal]:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from classifier import InputError, ScamClassifier
-from classifier.normalise import normalise
+from classifier.normalise import normalise, normalise_all
 
 POLICE = "我是公安局的警官，你涉嫌洗钱，请把钱转入安全账户配合核查，不要告诉家人。"
 
@@ -61,3 +61,10 @@ def test_the_linear_svm_variant_without_context_cues_gives_probabilities(corpus)
     assert np.allclose(model.predict_proba([POLICE]).sum(), 1.0) and model.predict([POLICE])[0] == "impersonate_police"
     names = model.pipeline_.named_steps["features"].get_feature_names_out()
     assert "signals__signal:warning_language" not in names and "chars__警" in names  # 1-grams now
+
+
+def test_the_fast_path_equals_the_scikit_learn_pipeline(small_model, corpus):
+    texts = [row["text"] for row in corpus] + ["", "   ", "a", "转账" * 500]
+    assert np.allclose(small_model.predict_proba(texts), small_model.pipeline_.predict_proba(texts), rtol=0, atol=1e-9)
+    union = small_model.pipeline_.named_steps["features"].transform(normalise_all(texts))
+    assert (small_model.features(normalise_all(texts)) != union).nnz == 0
