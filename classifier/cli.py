@@ -9,7 +9,6 @@ import signal
 import sys
 import tempfile
 import threading
-import time
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -30,6 +29,15 @@ from .config import load_settings
 from .errors import ClassifierError, InputError
 
 EXIT_BAD_INPUT = 2
+
+
+def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("scam-classifier")
+    except PackageNotFoundError:  # pragma: no cover - running from a plain checkout
+        return "unknown"
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM, as shells report them
 
 
@@ -40,7 +48,16 @@ def _say(message: str) -> None:
 # --- train / validate / evaluate -----------------------------------------------------------------
 
 def cmd_train(args, settings) -> int:
-    train(args.data or settings.data_dir, args.out or settings.model_path, notify=_say)
+    from tqdm import tqdm
+
+    stages = tqdm(total=3, desc="training", unit="step", file=sys.stderr, disable=not sys.stderr.isatty())
+
+    def notify(message: str) -> None:  # each message ends a stage: read and fit, evaluate, save
+        stages.write(message, file=sys.stderr)
+        stages.update(1)
+
+    with stages:
+        train(args.data or settings.data_dir, args.out or settings.model_path, notify=notify)
     return 0
 
 
@@ -115,32 +132,28 @@ def cmd_classify(args, settings) -> int:
 # --- screen ---------------------------------------------------------------------------------------
 
 class Progress:
-    """A one-line progress display on stderr, redrawn at most twice a second."""
+    """A tqdm bar on stderr: bytes of the input read (when its size is known), rows and errors so far."""
 
     def __init__(self, binary, enabled: bool):
-        self.binary, self.enabled = binary, enabled
-        self.started = self.drawn = time.monotonic()
-        self.size = _size_of(binary)
+        from tqdm import tqdm
+
+        self.binary, self.size = binary, _size_of(binary)
+        self.bar = tqdm(total=self.size or None, unit="B", unit_scale=True, disable=not enabled, file=sys.stderr,
+                        desc="screening", mininterval=0.5)
+        self.done = 0
 
     def __call__(self, record, summary) -> None:
-        now = time.monotonic()
-        if self.enabled and now - self.drawn >= 0.5:
-            self.drawn = now
-            self._draw(summary, now)
-
-    def _draw(self, summary, now: float) -> None:
-        rate = summary.rows / max(now - self.started, 1e-9)
-        share = ""
-        if self.size:
-            done = min(self.binary.tell() / self.size, 1.0)
-            share = f" [{'#' * int(done * 30):<30}] {done:4.0%}"
-        sys.stderr.write(f"\rscreened {summary.rows:,} rows{share}  {rate:,.0f} rows/s  errors {summary.errors:,}")
-        sys.stderr.flush()
+        if summary.rows % 200 == 0 and not self.bar.disable:
+            position = self.binary.tell() if self.size else summary.rows
+            self.bar.update(position - self.done)
+            self.done = position
+            self.bar.set_postfix(rows=f"{summary.rows:,}", errors=f"{summary.errors:,}", refresh=False)
 
     def finish(self, summary) -> None:
-        if self.enabled:
-            self._draw(summary, time.monotonic())
-            sys.stderr.write("\n")
+        if self.size:
+            self.bar.update(max(self.size - self.done, 0))
+        self.bar.set_postfix(rows=f"{summary.rows:,}", errors=f"{summary.errors:,}", refresh=False)
+        self.bar.close()
 
 
 def _size_of(binary) -> int:
@@ -159,13 +172,14 @@ def _options(args) -> ScreenOptions:
     out_format = args.output_format or (format_of(args.output) if to_file else None)
     if out_format is not None and out_format not in OUTPUT_FORMATS:
         raise InputError("not_an_output_format", format=out_format, formats=", ".join(f".{name}" for name in OUTPUT_FORMATS))
-    return ScreenOptions(in_format, out_format, args.text_field)
+    if args.min_risk is not None and not 0 <= args.min_risk <= 1:
+        raise InputError("invalid_setting", name="--min-risk", value=args.min_risk, reason="must be between 0 and 1")
+    return ScreenOptions(in_format, out_format, args.text_field, args.min_risk)
 
 
 def _engine(args, settings) -> Engine:
     if args.jobs > 1:  # the workers load the model; this process only checks it is there
-        return Engine(model_path=ensure_model(settings, notify=_say), jobs=args.jobs,
-                      max_text_chars=settings.max_text_chars, model_key=settings.model_key)
+        return Engine(model_path=ensure_model(settings, notify=_say), jobs=args.jobs, settings=settings)
     return Engine(load_or_train(settings, notify=_say))
 
 
@@ -188,17 +202,25 @@ def _output(path: str, encoding: str):
 def cmd_screen(args, settings) -> int:
     options = _options(args)
     engine = _engine(args, settings)
+    csv_out = options.writer is FORMATS["csv"].writer
     with ExitStack() as cleanup:
         source = sys.stdin.buffer if args.input == "-" else cleanup.enter_context(open(args.input, "rb"))
         if not args.output or args.output == "-":
             output = sys.stdout
+            if csv_out and args.bom:
+                output.write("\ufeff")
         else:
-            encoding = "utf-8-sig" if options.writer is FORMATS["csv"].writer else "utf-8"  # BOM: Excel reads UTF-8
+            encoding = "utf-8-sig" if csv_out else "utf-8"  # BOM: Excel then reads the file as UTF-8
             output = cleanup.enter_context(_output(args.output, encoding))
         progress = Progress(source, args.progress if args.progress is not None else sys.stderr.isatty())
         summary = screen(source, output, options, engine, on_row=progress)
         progress.finish(summary)
-    _say(f"{summary.rows} rows screened, {summary.errors} with errors; risk levels: {summary.by_risk}")
+    meta = {**engine.describe(), "input": args.input, "text_field": options.text_field, "min_risk": options.min_risk,
+            "rows": summary.rows, "errors": summary.errors, "by_label": summary.by_label, "by_risk": summary.by_risk}
+    if args.output and args.output != "-":
+        Path(f"{args.output}.meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    _say(f"{summary.rows} rows screened, {summary.errors} with errors; risk levels: {summary.by_risk}; "
+         f"model {meta['model_version']}")
     return 0
 
 
@@ -213,6 +235,7 @@ def cmd_serve(args, settings) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="scam-classifier", description="Chinese scam-message risk classifier")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_package_version()}")
     parser.add_argument("--model", default=None, type=Path,
                         help="model path (default: the SCAM_CLASSIFIER_MODEL_PATH setting, else models/scam_classifier.joblib)")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -245,6 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
     screen_cmd.add_argument("--text-field", default="text", help="column or field holding the message")
     screen_cmd.add_argument("--jobs", type=int, default=1, help="worker processes")
     screen_cmd.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
+    screen_cmd.add_argument("--min-risk", type=float, help="keep only rows at or above this risk (0-1); rows with errors are kept")
+    screen_cmd.add_argument("--bom", action="store_true", help="start CSV written to stdout with a BOM (files always have one)")
     screen_cmd.set_defaults(run=cmd_screen)
 
     serve_cmd = commands.add_parser("serve", help="run the web service under gunicorn")

@@ -37,6 +37,23 @@ def _rate_limit(value: str) -> str | None:
     return value
 
 
+def _thresholds(value: str) -> dict[str, float]:
+    """``loan=0.6,investment=0.5`` → {"loan": 0.6, "investment": 0.5}; labels must be scam types."""
+    from .typology import load_typology
+
+    labels = set(load_typology().fraud_label_ids)
+    thresholds = {}
+    for pair in filter(None, (part.strip() for part in value.split(","))):
+        label, _, number = pair.partition("=")
+        if label.strip() not in labels:
+            raise ValueError(f"{label.strip()!r} is not a scam type ({', '.join(sorted(labels))})")
+        threshold = float(number)
+        if not 0 < threshold < 1:
+            raise ValueError(f"the threshold for {label.strip()} must be between 0 and 1")
+        thresholds[label.strip()] = threshold
+    return thresholds
+
+
 def _positive_int(value: str) -> int:
     number = int(value)
     if number < 1:
@@ -65,6 +82,9 @@ SETTINGS: tuple[Setting, ...] = (
             "whose manifest is not signed with it.", _optional_text, optional=True),
     Setting("data_dir", PROJECT_ROOT / "training_data",
             "The labelled corpus that `train` and `validate` read (its eval/ subdirectory is the held-out split).", Path),
+    Setting("label_thresholds", {},
+            "Per-type decision thresholds, e.g. `loan=0.6,investment=0.5`: a scam type is named only at or above its "
+            "risk (default: the medium risk level); recorded with every batch and in /api/v1/health.", _thresholds),
     Setting("max_text_chars", 10_000,
             "Longest message classified, in characters; longer ones are refused (API 413, a row error in batches).",
             _positive_int),
@@ -102,6 +122,8 @@ class Settings(Mapping[str, Any]):
         self._values = dict(values)
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name == "_values":  # unpickling looks these up before _values exists
+            raise AttributeError(name)
         try:
             return self._values[name]
         except KeyError:

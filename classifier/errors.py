@@ -59,6 +59,8 @@ _KINDS = (
     ErrorKind("not_an_output_format", 400, "results cannot be written as .{format}; use {formats}",
               "结果不能保存为 .{format} 文件。"),
     ErrorKind("missing_file", 400, "no file was uploaded", "请选择要上传的文件。"),
+    ErrorKind("missing_text_column", 400, "the input has no '{field}' column or field; it has: {found} (choose one with --text-field)",
+              "文件里没有“{field}”这一列，现有的列是：{found}。请在“信息内容所在的列名”里填写正确的列名。"),
     ErrorKind("missing_field", 400, "missing field '{field}'", "这一行没有“{field}”列。"),
     ErrorKind("broken_csv_row", 400, "broken CSV row near line {line}: {detail}", "第 {line} 行附近的 CSV 格式有误。"),
     ErrorKind("unclosed_quote", 400, "line {line}: a quote opened here is never closed; the lines after it were read again",

@@ -28,6 +28,7 @@ from .errors import InputError, ModelError
 from .explain import ExampleIndex, LinearModel
 from .features import build_features
 from .normalise import normalise_all
+from .signals import RED_FLAG_IDS
 from .typology import NORMAL, load_typology
 
 
@@ -109,6 +110,14 @@ class ScamClassifier(ClassifierMixin, BaseEstimator):
         linear, (temperature,) = calibrated.estimator, calibrated.calibrators
         scores = np.asarray(rows @ linear.coef_.T) + linear.intercept_
         return softmax(float(temperature.beta_) * scores, axis=1)
+
+    def red_flags_of(self, rows) -> list[tuple[str, ...]]:
+        """For each feature row, the red-flag signal types it counted (from the signal block, no rescan)."""
+        names = self.pipeline_.named_steps["features"].transformer_list[-1][1].get_feature_names_out()
+        ids = [name.removeprefix("signal:") for name in names]
+        block = rows[:, rows.shape[1] - len(ids):].tocsr()
+        return [tuple(ids[column] for column in block.indices[start:end] if ids[column] in RED_FLAG_IDS)
+                for start, end in zip(block.indptr[:-1], block.indptr[1:])]
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         return self.predict_proba_features(self.features(normalise_all(list(texts))))

@@ -112,6 +112,17 @@ class Prediction:
     explanation: Explanation | None = None
     similar: tuple[SimilarExample, ...] = ()
     too_short: bool = False  # too little content to judge: shown as such, never more than low risk
+    flag_ids: tuple[str, ...] = ()  # red-flag types found without spans (light predictions)
+
+    @property
+    def red_flag_ids(self) -> tuple[str, ...]:
+        """The red-flag types raised, each once (from the signals when explained)."""
+        return tuple(dict.fromkeys(signal.type for signal in self.signals)) if self.signals else self.flag_ids
+
+    @property
+    def second(self) -> tuple[str, float]:
+        """The likeliest label other than the verdict's, and its probability."""
+        return next(((label, p) for label, p in self.top if label != self.label), ("", 0.0))
 
     def with_details(self, **details) -> Prediction:
         """The same verdict with ``signals``, ``explanation`` and ``similar`` filled in."""

@@ -172,6 +172,11 @@ def signal_counts(normalised_text: str) -> list[int]:
     return counts
 
 
+def obfuscated(text: str) -> bool:
+    """Whether the text as received uses the tricks of the obfuscation red flag."""
+    return _OBFUSCATION.search(text) is not None
+
+
 def find_signals(text: str, normalised: NormalisedText | None = None, context: bool = False) -> list[Signal]:
     """Every red flag in ``text`` (and context cues if ``context``), sorted by position, spans in ``text``."""
     normalised = normalised or normalise_with_offsets(text)

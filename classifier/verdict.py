@@ -18,9 +18,9 @@ from .config import load_settings
 from .errors import InputError
 from .explain import explain
 from .model import ScamClassifier
-from .normalise import normalise, normalise_with_offsets
+from .normalise import normalise, normalise_all, normalise_with_offsets
 from .prediction import Prediction
-from .signals import RED_FLAG_IDS, find_signals
+from .signals import RED_FLAG_IDS, find_signals, obfuscated
 from .typology import NORMAL, Typology, load_typology
 
 # What classifying costs, in units of about a microsecond of one worker (measured on the final model):
@@ -44,18 +44,20 @@ class Detector:
     'high'
     """
 
-    def __init__(self, model: ScamClassifier, typology: Typology | None = None, max_text_chars: int | None = None):
+    def __init__(self, model: ScamClassifier, typology: Typology | None = None, max_text_chars: int | None = None,
+                 label_thresholds: dict[str, float] | None = None):
         self.model = model
         # The typology (names, advice, thresholds) is read fresh, so editing advice needs no retraining.
         self.typology = typology or load_typology()
         self.max_text_chars = max_text_chars or load_settings().max_text_chars
+        self.label_thresholds = dict(label_thresholds or {})  # a risk a scam type must reach to be named
 
     @classmethod
     def load(cls, path: str | Path | None = None, settings=None) -> Detector:
         """The model at ``path`` (default: the ``model_path`` setting), checked against its manifest."""
         settings = settings or load_settings()
         model = ScamClassifier.load(path or settings.model_path, key=settings.model_key)
-        return cls(model, max_text_chars=settings.max_text_chars)
+        return cls(model, max_text_chars=settings.max_text_chars, label_thresholds=settings.label_thresholds)
 
     @property
     def version(self) -> str:
@@ -125,10 +127,17 @@ class Detector:
     # --- internals --------------------------------------------------------------------------
 
     def _light(self, texts: list[str]) -> list[Prediction]:
+        """Verdicts without explanations (batches): one feature matrix gives the probabilities and which
+        red flags each message raised."""
         if not texts:
             return []
-        probabilities = self.model.predict_proba(texts)
-        return [self._verdict(row, self.too_short(text)) for text, row in zip(texts, _rows(probabilities))]
+        rows = self.model.features(normalise_all(texts))
+        probabilities = self.model.predict_proba_features(rows)
+        flags = self.model.red_flags_of(rows)
+        return [
+            self._verdict(ranked, self.too_short(text), flag_ids + (("obfuscation",) if obfuscated(text) else ()))
+            for text, ranked, flag_ids in zip(texts, _rows(probabilities), flags)
+        ]
 
     def _explained(self, texts: list[str]) -> list[Prediction]:
         return [self._explained_one(text) for text in texts]
@@ -146,18 +155,20 @@ class Detector:
             similar=self.model.examples_.nearest(self.model.word_block(row)),
         )
 
-    def _verdict(self, ranked: tuple[list[float], list[int]], too_short: bool = False) -> Prediction:
+    def _verdict(self, ranked: tuple[list[float], list[int]], too_short: bool = False, flag_ids: tuple = ()) -> Prediction:
         """One rule for the verdict and the risk: the label is the likeliest scam type when the risk reaches
-        the medium level, and normal below it; a text too short to judge is never more than low risk."""
+        the medium level (or that type's own threshold, if one is set), and normal below it — then the
+        risk level is low too; a text too short to judge is never more than low risk."""
         probabilities, order = ranked
         classes = self.model.classes_
         top = tuple((classes[i], probabilities[i]) for i in order)
         thresholds = self.typology.thresholds
         second = top[1][1] if len(top) > 1 else 0.0
         risk_score = 1.0 - probabilities[self.model.normal_index_]
-        risk_level = "low" if too_short else self.risk_level(risk_score)
-        best_fraud = max((i for i in range(len(classes)) if classes[i] != NORMAL), key=probabilities.__getitem__)
-        label = NORMAL if risk_level == "low" else classes[best_fraud]
+        best_fraud = classes[max((i for i in range(len(classes)) if classes[i] != NORMAL), key=probabilities.__getitem__)]
+        flagged = not too_short and risk_score >= self.label_thresholds.get(best_fraud, thresholds["risk_levels"]["medium"])
+        risk_level = self.risk_level(risk_score) if flagged else "low"
+        label = best_fraud if flagged else NORMAL
         return Prediction(
             label=label,
             category=self.typology.get(label),
@@ -168,6 +179,7 @@ class Detector:
             or top[0][1] < thresholds["uncertain_min_confidence"],
             typology=self.typology,
             too_short=too_short,
+            flag_ids=tuple(flag_ids),
         )
 
 

@@ -185,3 +185,34 @@ def test_an_interrupted_screen_leaves_no_output_that_looks_complete(saved_model,
     _, err = process.communicate(timeout=60)
     assert process.returncode == 143 and "interrupted" in err and "Traceback" not in err
     assert sorted(path.name for path in tmp_path.iterdir()) == ["big.jsonl"]  # no output, no partial file
+
+
+def test_screen_fails_fast_with_status_2_on_a_missing_text_column(run, tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("id,content\n1,你好\n", encoding="utf-8")
+    code, out, err = run("screen", str(source), "-o", str(tmp_path / "out.csv"), "--no-progress")
+    assert code == 2 and "'text'" in err and "id, content" in err and not (tmp_path / "out.csv").exists()
+
+
+def test_screen_writes_metadata_beside_the_output(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("SCAM_CLASSIFIER_LABEL_THRESHOLDS", "loan=0.6")
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text(f"id,text\n1,{SCAM}\n2,\n", encoding="utf-8")
+    code, _, _ = run("screen", str(source), "-o", str(target), "--no-progress")
+    meta = json.loads((tmp_path / "out.csv.meta.json").read_text(encoding="utf-8"))
+    assert code == 0 and meta["rows"] == 2 and meta["errors"] == 1 and meta["label_thresholds"] == {"loan": 0.6}
+    assert meta["model_version"] == next(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))["model_version"]
+
+
+def test_csv_to_stdout_can_carry_a_bom(run, tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text(f"id,text\n1,{SCAM}\n", encoding="utf-8")
+    _, plain, _ = run("screen", str(source), "--no-progress")
+    _, with_bom, _ = run("screen", str(source), "--no-progress", "--bom")
+    assert not plain.startswith("\ufeff") and with_bom.startswith("\ufeffid,text")
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["--version"])
+    assert caught.value.code == 0 and capsys.readouterr().out.startswith("scam-classifier ")

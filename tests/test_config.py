@@ -54,3 +54,10 @@ def test_every_setting_is_documented_in_the_readme():
     readme = README.read_text(encoding="utf-8")
     documented = set(re.findall(r"`(SCAM_CLASSIFIER_[A-Z_]+)`", readme))
     assert {setting.env for setting in SETTINGS} <= documented
+
+
+def test_settings_survive_pickling_for_worker_processes():
+    import pickle
+
+    settings = load_settings({"max_text_chars": 123}, environ={})
+    assert pickle.loads(pickle.dumps(settings)).max_text_chars == 123

@@ -88,7 +88,7 @@ def test_parallel_screening_matches_serial(detector, saved_model):
     texts = [SCAM, "周末一起吃饭", "", "警官说我涉嫌洗钱"] * 300
     data = "\n".join(json.dumps({"text": t}, ensure_ascii=False) for t in texts).encode()
     serial, _ = _screen(detector, data, "jsonl")
-    workers = Engine(model_path=saved_model, jobs=2, max_text_chars=detector.max_text_chars)
+    workers = Engine(model_path=saved_model, jobs=2)
     parallel, summary = _screen(detector, data, "jsonl", engine=workers)
     assert parallel == serial and summary.rows == len(texts)
 
@@ -156,6 +156,50 @@ def test_a_quoted_multiline_cell_is_one_row(detector):
 
 def test_crafted_rows_do_not_stop_worker_processes(detector, saved_model):
     lines = ['{"id":1,"text":"你好"}', '{"id":2,"text":"abc\\ud800"}', "[" * 5000, '{"id":4,"text":"好的"}'] * 300
-    workers = Engine(model_path=saved_model, jobs=2, max_text_chars=detector.max_text_chars)
+    workers = Engine(model_path=saved_model, jobs=2)
     output, summary = _screen(detector, "\n".join(lines).encode(), "jsonl", engine=workers)
     assert len(output.splitlines()) == 1200 and summary.errors == 600
+
+
+# --- the batch contract ----------------------------------------------------------------------------
+
+
+def test_rows_carry_the_whole_contract_and_jsonl_says_null_where_there_is_no_value(detector):
+    data = "\n".join(json.dumps(row, ensure_ascii=False) for row in [{"id": 1, "text": SCAM}, {"id": 2, "text": ""}]).encode()
+    output, _ = _screen(detector, data, "jsonl")
+    good, bad = (json.loads(line) for line in output.splitlines())
+    assert {"uncertain", "second_label", "second_score", "signals", "model_version"} <= set(good)
+    assert set(good["signals"]) == {"account_rental", "guaranteed_return"} and isinstance(good["uncertain"], bool)
+    assert good["model_version"] == detector.version and good["second_label"] != good["label"]
+    assert bad["label"] is None and bad["risk_score"] is None and bad["signals"] is None and bad["error"].startswith("empty_text")
+
+
+def test_csv_lists_signals_with_semicolons_and_leaves_no_value_empty(detector):
+    text = "高价收购银行卡，马上转账给我"
+    output, _ = _screen(detector, f"id,text\n1,{text}\n2,\n".encode(), "csv")
+    rows = list(csv.DictReader(io.StringIO(output)))
+    assert set(rows[0]["signals"].split(";")) == {"account_rental", "urgency", "transfer_request"}
+    assert rows[1]["label"] == "" and rows[1]["uncertain"] == ""
+
+
+def test_jsonl_written_as_csv_keeps_every_key_as_a_column(detector):
+    lines = [{"id": 1, "sender": "10690", "text": SCAM, "meta": {"a": 1}}, {"id": 2, "text": "周末一起吃饭", "later": "x"}]
+    output, _ = _screen(detector, "\n".join(json.dumps(r, ensure_ascii=False) for r in lines).encode(), "jsonl", "csv")
+    rows = list(csv.DictReader(io.StringIO(output)))
+    assert list(rows[0])[:5] == ["id", "sender", "text", "meta", "later"]
+    assert rows[0]["sender"] == "10690" and json.loads(rows[0]["meta"]) == {"a": 1} and rows[1]["later"] == "x"
+
+
+def test_a_missing_text_column_fails_before_screening_and_names_the_columns(detector):
+    with pytest.raises(InputError) as caught:
+        _screen(detector, "id,content\n1,你好\n".encode(), "csv")
+    assert caught.value.code == "missing_text_column" and "'text'" in caught.value.message and "id, content" in caught.value.message
+    with pytest.raises(InputError, match="body"):
+        _screen(detector, b'{"id": 1, "body": "x"}\n{"id": 2, "body": "y"}\n', "jsonl")
+
+
+def test_min_risk_keeps_risky_rows_and_every_error(detector):
+    data = f"id,text\n1,{SCAM}\n2,周末一起吃饭\n3,\n".encode()
+    output = io.StringIO()
+    screen(io.BytesIO(data), output, ScreenOptions("csv", min_risk=0.5), Engine(detector))
+    assert [row["id"] for row in csv.DictReader(io.StringIO(output.getvalue()))] == ["1", "3"]

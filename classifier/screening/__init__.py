@@ -11,11 +11,14 @@ import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 from typing import IO
 
+from ..config import load_settings
 from ..errors import InputError
 from ..persistence import verify
+from ..typology import load_typology
 from .readers import Record, open_text, read_csv, read_jsonl, read_txt
 from .workers import in_process, in_workers
 from .writers import CsvWriter, JsonlWriter, printable
@@ -38,6 +41,8 @@ FORMATS = {
     )
 }
 OUTPUT_FORMATS = tuple(name for name, fmt in FORMATS.items() if fmt.writer)
+HEADER_SAMPLE = 1000  # JSON lines read to fix the CSV columns
+FIELD_SAMPLE = 100  # JSON objects looked at before deciding that the text field is missing altogether
 SUFFIXES = tuple(suffix for fmt in FORMATS.values() for suffix in fmt.suffixes)
 
 
@@ -55,6 +60,7 @@ class ScreenOptions:
     input_format: str
     output_format: str | None = None  # default: the input's own, JSON lines for text input
     text_field: str = "text"
+    min_risk: float | None = None  # keep only rows at or above this risk (rows with an error are always kept)
 
     @property
     def writer(self) -> type:
@@ -87,13 +93,24 @@ class Engine:
     detector: object | None = None
     model_path: str | Path | None = None
     jobs: int = 1
-    max_text_chars: int | None = None
-    model_key: str | None = None
+    settings: object | None = None  # what the workers build their detectors with (text limit, thresholds, key)
+
+    def describe(self) -> dict:
+        """What produced the results: the model version and the decision thresholds (batch metadata)."""
+        if self.jobs > 1:
+            settings = self.settings or load_settings()
+            manifest = verify(self.model_path, settings.model_key)
+            version, label_thresholds = manifest["model_version"], settings.label_thresholds
+        else:
+            version, label_thresholds = self.detector.version, self.detector.label_thresholds
+        levels = load_typology().thresholds["risk_levels"]
+        return {"model_version": version, "risk_levels": dict(levels), "label_thresholds": dict(label_thresholds)}
 
     def classify(self, records) -> Iterator[Record]:
         if self.jobs > 1:
-            verify(self.model_path, self.model_key)
-            return in_workers(self.model_path, self.max_text_chars, self.model_key, records, self.jobs)
+            settings = self.settings or load_settings()
+            verify(self.model_path, settings.model_key)
+            return in_workers(self.model_path, settings, records, self.jobs)
         return in_process(self.detector, records)
 
 
@@ -109,14 +126,40 @@ def preview(record: Record, text_field: str) -> dict:
 
 @contextmanager
 def screened(source: IO[bytes], options: ScreenOptions, engine: Engine):
-    """``(header, records)``: the CSV header (None for other formats) and the classified records of a
-    binary stream, which is left open (detached from its text decoder) at the end."""
+    """``(writer_factory, records)`` for a binary stream: the classified records and how to build the writer
+    for them. The stream is left open (detached from its text decoder) at the end.
+
+    A text column or field that the input does not have fails at once, naming what it does have."""
     stream = open_text(source)
     try:
         header, records = FORMATS[options.input_format].read(stream, options.text_field)
-        yield header, engine.classify(records)
+        records = _text_field_present(options, header, records)
+        from_json = options.writer is CsvWriter and header is None
+        if from_json:  # CSV from JSON lines: the columns are the keys of the first chunk's objects
+            first = list(islice(records, HEADER_SAMPLE))
+            header = list(dict.fromkeys(key for record in first for key in record.fields))
+            records = chain(first, records)
+        classified = engine.classify(records)
+        if options.min_risk is not None:
+            classified = (r for r in classified if r.result.get("error") or r.result["risk_score"] >= options.min_risk)
+        yield lambda stream: options.writer(stream, header=header, from_json=from_json), classified
     finally:
         stream.detach()
+
+
+def _text_field_present(options: ScreenOptions, header: list[str] | None, records: Iterator[Record]) -> Iterator[Record]:
+    """The records, unless the input plainly lacks the text field: a CSV header without it, or JSON lines
+    whose first objects (up to ``FIELD_SAMPLE``) all lack it. Later rows without it are row errors."""
+    if header is not None:
+        if options.text_field not in header:
+            raise InputError("missing_text_column", field=options.text_field, found=", ".join(header) or "(none)")
+        return records
+    first = list(islice(records, FIELD_SAMPLE))
+    objects = [record for record in first if record.error is None or record.error.code == "missing_field"]
+    if objects and all(record.error is not None for record in objects):
+        found = ", ".join(dict.fromkeys(key for record in objects for key in record.fields)) or "(none)"
+        raise InputError("missing_text_column", field=options.text_field, found=found)
+    return chain(first, records)
 
 
 def screen(
@@ -125,8 +168,8 @@ def screen(
 ) -> Summary:
     """Screen every record of ``source`` into ``output``; ``on_row`` is called after each (progress, tables)."""
     summary = Summary()
-    with screened(source, options, engine) as (header, records):
-        writer = options.writer(output, header=header)
+    with screened(source, options, engine) as (make_writer, records):
+        writer = make_writer(output)
         for record in records:
             writer.write(record)
             summary.add(record)
@@ -138,8 +181,8 @@ def screen(
 def screen_chunks(source: IO[bytes], options: ScreenOptions, engine: Engine, size: int = 1 << 16) -> Iterator[str]:
     """The screened output as text chunks of about ``size`` characters (streaming downloads)."""
     buffer = io.StringIO()
-    with screened(source, options, engine) as (header, records):
-        writer = options.writer(buffer, header=header)
+    with screened(source, options, engine) as (make_writer, records):
+        writer = make_writer(buffer)
         for record in records:
             writer.write(record)
             if buffer.tell() > size:

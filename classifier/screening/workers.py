@@ -15,17 +15,25 @@ CHUNK_SIZE = 1000
 
 
 def results_of(detector, texts: list[Any]) -> list[dict[str, Any]]:
-    """Label, category, risk and error for each text; a bad text gets its error, the others go on."""
-    return [
-        {"error": outcome} if isinstance(outcome, InputError) else {
-            "label": outcome.label,
-            "category": outcome.category.name,
-            "risk_score": round(outcome.risk_score, 4),
-            "risk_level": outcome.risk_level,
-            "error": None,
-        }
-        for outcome in detector.predict_each(texts)
-    ]
+    """The result fields for each text; a bad text gets its error, the others go on."""
+    return [{"error": outcome} if isinstance(outcome, InputError) else result_fields(outcome, detector.version)
+            for outcome in detector.predict_each(texts)]
+
+
+def result_fields(prediction, model_version: str) -> dict[str, Any]:
+    second_label, second_score = prediction.second
+    return {
+        "label": prediction.label,
+        "category": prediction.category.name,
+        "risk_score": round(prediction.risk_score, 4),
+        "risk_level": prediction.risk_level,
+        "uncertain": prediction.uncertain,
+        "second_label": second_label,
+        "second_score": round(second_score, 4),
+        "signals": list(prediction.red_flag_ids),
+        "model_version": model_version,
+        "error": None,
+    }
 
 
 def _readable(chunk: list[Record]) -> list[Record]:
@@ -53,12 +61,11 @@ def in_process(detector, records: Iterable[Record], chunk_size: int = CHUNK_SIZE
 _worker_detector = None
 
 
-def _init_worker(model_path: str, max_text_chars: int, model_key: str | None) -> None:
+def _init_worker(model_path: str, settings) -> None:
     global _worker_detector
-    from ..model import ScamClassifier
     from ..verdict import Detector
 
-    _worker_detector = Detector(ScamClassifier.load(model_path, key=model_key), max_text_chars=max_text_chars)
+    _worker_detector = Detector.load(model_path, settings)
 
 
 def _classify_in_worker(texts: list[Any]) -> list[dict[str, Any]]:
@@ -66,8 +73,7 @@ def _classify_in_worker(texts: list[Any]) -> list[dict[str, Any]]:
 
 
 def in_workers(
-    model_path: str | Path, max_text_chars: int, model_key: str | None, records: Iterable[Record], jobs: int,
-    chunk_size: int = CHUNK_SIZE,
+    model_path: str | Path, settings, records: Iterable[Record], jobs: int, chunk_size: int = CHUNK_SIZE,
 ) -> Iterator[Record]:
     """Like :func:`in_process` with ``jobs`` worker processes, each loading the model itself (this
     process never does); at most ``2 × jobs`` chunks in flight."""
@@ -75,7 +81,7 @@ def in_workers(
 
     records = iter(records)
     context = multiprocessing.get_context("spawn")
-    with context.Pool(jobs, _init_worker, (str(model_path), max_text_chars, model_key)) as pool:
+    with context.Pool(jobs, _init_worker, (str(model_path), settings)) as pool:
         pending: deque = deque()
         while True:
             while len(pending) < 2 * jobs and (chunk := list(islice(records, chunk_size))):

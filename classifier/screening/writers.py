@@ -10,7 +10,9 @@ from typing import IO, Any
 
 from .readers import Record
 
-RESULT_FIELDS = ("label", "category", "risk_score", "risk_level", "error")
+RESULT_FIELDS = ("label", "category", "risk_score", "risk_level", "uncertain", "second_label", "second_score", "signals",
+                 "model_version", "error")
+EXTRA_FIELDS = "extra_fields"  # CSV from JSON lines: keys first seen after the header was fixed, as JSON
 RESULT_PREFIX = "screen_"  # used for our columns only when the input already has a column of that name
 EXCEL_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Undecodable input bytes (kept as surrogates by errors="surrogateescape") and lone surrogates from JSON escapes.
@@ -24,13 +26,27 @@ def result_names(input_fields: Iterable[str]) -> dict[str, str]:
 
 
 def output_row(record: Record) -> dict[str, Any]:
+    """The input's fields, then the results (None where a row has no value: an error row has no label)."""
     names = result_names(record.fields)
     row = dict(record.fields)
     for name in RESULT_FIELDS:
-        row[names[name]] = record.result.get(name, "")
+        row[names[name]] = record.result.get(name)
     error = record.result.get("error")
-    row[names["error"]] = f"{error.code}: {error.message}" if error else ""
+    row[names["error"]] = f"{error.code}: {error.message}" if error else None
     return row
+
+
+def csv_cell(value: Any) -> Any:
+    """How a value reads in a spreadsheet: lists joined by ';', objects as JSON, no value as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return ";".join(value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
 
 
 def excel_safe(value: Any) -> Any:
@@ -55,7 +71,7 @@ def printable(value: Any) -> Any:
 class JsonlWriter:
     """One JSON object per record: the input's keys, then the results."""
 
-    def __init__(self, stream: IO[str], header: list[str] | None = None):
+    def __init__(self, stream: IO[str], header: list[str] | None = None, from_json: bool = False):
         self.stream = stream
 
     def write(self, record: Record) -> None:
@@ -64,18 +80,24 @@ class JsonlWriter:
 
 class CsvWriter:
     """The input's header, then the result columns. Cells a spreadsheet would run as formulas are
-    neutralised, in every CSV this project writes (the files carry a BOM so that Excel opens them)."""
+    neutralised, in every CSV this project writes (the files carry a BOM so that Excel opens them).
 
-    def __init__(self, stream: IO[str], header: list[str] | None = None):
+    ``from_json``: the header holds the keys of JSON lines, and keys first seen later are kept, as JSON,
+    in one more column."""
+
+    def __init__(self, stream: IO[str], header: list[str] | None = None, from_json: bool = False):
         header = printable(list(header or ["text"]))
         names = result_names(header)
-        self._error_column = names["error"]
-        self._csv = csv.DictWriter(stream, fieldnames=header + list(names.values()), extrasaction="ignore", restval="")
+        self._error_column, self._from_json = names["error"], from_json
+        columns = header + list(names.values()) + ([EXTRA_FIELDS] if from_json else [])
+        self._csv = csv.DictWriter(stream, fieldnames=columns, extrasaction="ignore", restval="")
         self._csv.writerow({name: excel_safe(name) for name in self._csv.fieldnames})
 
     def write(self, record: Record) -> None:
         row = printable(output_row(record))
-        extra = [str(value) for key, value in row.items() if key not in self._csv.fieldnames]
-        if extra:  # a broken row with more values than the header: keep them in the error text
-            row[self._error_column] = f"{row.get(self._error_column, '')} (extra values: {extra})"
-        self._csv.writerow({key: excel_safe(value) for key, value in row.items()})
+        extra = {key: value for key, value in row.items() if key not in self._csv.fieldnames}
+        if extra and self._from_json:
+            row[EXTRA_FIELDS] = extra
+        elif extra:  # a broken row with more values than the header: keep them in the error text
+            row[self._error_column] = f"{row.get(self._error_column) or ''} (extra values: {[str(v) for v in extra.values()]})"
+        self._csv.writerow({key: excel_safe(csv_cell(value)) for key, value in row.items()})

@@ -27,8 +27,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update({key: value for key, value in config.items() if key.lower() not in SETTING_NAMES})
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    if detector is not None:  # the same model, with this app's text limit
-        detector = Detector(detector.model, detector.typology, settings.max_text_chars)
+    if detector is not None:  # the same model, with this app's text limit and thresholds
+        detector = Detector(detector.model, detector.typology, settings.max_text_chars, settings.label_thresholds)
     app.extensions[EXTENSION] = detector or load_or_train(settings)
     errors.register(app)
     ratelimit.register(app)

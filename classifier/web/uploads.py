@@ -48,13 +48,14 @@ def data_uri(csv_bytes: bytes) -> str:
 
 def csv_download(file: FileStorage, detector, text_field: str) -> Iterator[bytes]:
     """The screened file as CSV bytes (UTF-8 with BOM for Excel), written row by row."""
-    options = _options(file, text_field)  # checked now, before the response starts
+    options = _options(file, text_field)
     # Werkzeug closes upload streams when the view returns; the response streams after that.
-    source = io.BytesIO(file.read())
+    chunks = screen_chunks(io.BytesIO(file.read()), options, Engine(detector))
+    first = next(chunks)  # a file without the text column fails here, before the response starts
 
     def generate() -> Iterator[bytes]:
-        yield BOM.encode("utf-8")
-        for chunk in screen_chunks(source, options, Engine(detector)):
+        yield (BOM + first).encode("utf-8")
+        for chunk in chunks:
             yield chunk.encode("utf-8")
 
     return generate()

@@ -227,3 +227,10 @@ def test_security_headers(client):
     response = client.get("/")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("action", ["show", "download"])
+def test_a_file_without_the_text_column_is_refused_in_chinese_naming_the_columns(client, action):
+    response = upload(client, "编号,内容\n1,你好\n".encode(), "x.csv", action=action)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "没有“text”这一列" in html and "编号, 内容" in html
