@@ -98,6 +98,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("rate_limit", "120/minute",
             "Requests per client address for the API and form posts, e.g. `120/minute`; `null` turns it off.",
             _rate_limit, optional=True),
+    Setting("rate_limit_storage", "memory://",
+            "Where the rate limit is counted: `memory://` (each worker on its own) or a shared store such as "
+            "`redis://localhost:6379` (every worker shares one limit).", str),
     Setting("threads", 4, "Threads per gunicorn worker (`serve`): a few slow clients cannot hold every worker.",
             _positive_int),
     Setting("worker_timeout", 60, "Seconds a gunicorn worker may spend on one request before it is restarted.",

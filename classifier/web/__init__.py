@@ -15,7 +15,7 @@ def create_app(config: dict | None = None) -> Flask:
     (``TESTING``) go to Flask's config as they are. ``config["DETECTOR"]`` injects a loaded
     :class:`~classifier.Detector`; otherwise the model at the ``model_path`` setting is loaded once here.
     """
-    from . import api, errors, pages, ratelimit
+    from . import api, errors, metrics, pages, ratelimit, tracing
     from .context import EXTENSION, InMemoryRequest
 
     config = dict(config or {})
@@ -31,6 +31,8 @@ def create_app(config: dict | None = None) -> Flask:
         detector = Detector(detector.model, detector.typology, settings.max_text_chars, settings.label_thresholds)
     app.extensions[EXTENSION] = detector or load_or_train(settings)
     errors.register(app)
+    tracing.register(app)
+    metrics.register(app)
     ratelimit.register(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)

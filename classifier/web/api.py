@@ -5,16 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request, url_for
 
 from classifier.errors import InputError
 
 from . import openapi
 from .context import get_detector
+from .metrics import count_verdicts
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 CLASSIFY_FIELDS = ("text", "explain")
-BATCH_FIELDS = ("messages", "explain")
+BATCH_FIELDS = ("messages", "explain", "advice")
 
 
 @bp.before_request
@@ -79,7 +80,10 @@ def classify():
     explain = flag(body, "explain", True)
     within_budget([body["text"]], explain)
     # A text the detector refuses raises InputError, rendered with its own status by errors.render.
-    return jsonify(get_detector().classify(body["text"], explain=explain).to_dict())
+    detector = get_detector()
+    prediction = detector.classify(body["text"], explain=explain)
+    count_verdicts([prediction.label])
+    return jsonify({**prediction.to_dict(), "model_version": detector.version})
 
 
 def batch_items(body: Any) -> list:
@@ -118,6 +122,7 @@ def echoable_id(value: Any, index: int) -> Any:
 def classify_batch():
     body = json_body()
     explain = flag(body, "explain", False) if isinstance(body, dict) else False
+    full_advice = advice_mode(body) == "full"
     items = batch_items(body)
     if isinstance(body, dict):
         known_fields(body, BATCH_FIELDS)
@@ -132,24 +137,41 @@ def classify_batch():
             readable.append(entry)
         except InputError as exc:
             entry["error"] = exc.to_dict()
-    for entry, outcome in zip(readable, get_detector().predict_each(texts, explain=explain)):
+    detector = get_detector()
+    for entry, outcome in zip(readable, detector.predict_each(texts, explain=explain)):
         if isinstance(outcome, InputError):  # a bad item gets its own error; the others go on
             entry["error"] = outcome.to_dict()
         else:
-            entry["result"] = outcome.to_dict()
+            entry["result"] = outcome.to_dict() if full_advice else compact(outcome)
+    count_verdicts(entry["result"]["label"] for entry in entries if entry["result"])
     errors = sum(entry["error"] is not None for entry in entries)
-    return jsonify({"count": len(entries), "errors": errors, "results": entries})
+    return jsonify({"model_version": detector.version, "count": len(entries), "errors": errors, "results": entries})
+
+
+def advice_mode(body: Any) -> str:
+    value = body.get("advice", "ref") if isinstance(body, dict) else "ref"
+    if value not in ("ref", "full"):
+        raise InputError("invalid_type", field="advice", expected='"ref" or "full"', type=_json_type(value))
+    return value
+
+
+def compact(prediction) -> dict:
+    """A batch result with its advice by reference: the category's advice is at /api/v1/typology/<id>
+    (the general advice and the money-gone steps at /api/v1/typology), instead of ~2.6 KB per item."""
+    return {**prediction.to_dict(), "advice": {"ref": url_for("api.category", category_id=prediction.label)}}
 
 
 @bp.get("/typology")
 def typology():
-    return jsonify(get_detector().typology.to_dict())
+    detector = get_detector()
+    return jsonify({**detector.typology.to_dict(), "model_version": detector.version})
 
 
 @bp.get("/typology/<category_id>")
 def category(category_id: str):
+    detector = get_detector()
     try:
-        return jsonify(get_detector().typology.get(category_id).to_dict())
+        return jsonify({**detector.typology.get(category_id).to_dict(), "model_version": detector.version})
     except KeyError:
         raise InputError("unknown_category", id=category_id) from None
 
@@ -162,6 +184,7 @@ def health():
         "model_version": detector.version,
         "labels": detector.labels,
         "metrics": detector.model.metrics,
+        "label_thresholds": detector.label_thresholds,
     })
 
 

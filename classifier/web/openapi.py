@@ -40,7 +40,8 @@ def explanation_schema() -> dict:
                             "description": "Runs of the message that drove the verdict, strongest first, in the person's own words."}})
 
 
-def prediction_schema(labels: list[str]) -> dict:
+def prediction_schema(labels: list[str], in_batch: bool = False) -> dict:
+    """A prediction; alone (POST /classify) it carries the model version, in a batch its advice may be a reference."""
     label = {"enum": labels}
     top = obj({"label": label, "name": STRING, "probability": PROBABILITY})
     signal = obj({"type": STRING, "name": STRING, "text": STRING, "start": INTEGER, "end": INTEGER})
@@ -66,8 +67,10 @@ def prediction_schema(labels: list[str]) -> dict:
         "signals": {"type": "array", "items": signal},
         "red_flags": {"type": "array", "items": red_flag, "description": "Each red flag once, with the texts that raised it."},
         "explanation": {"oneOf": [ref("Explanation"), {"type": "null"}]},
-        "advice": advice,
+        "advice": {"oneOf": [advice, obj({"ref": {"type": "string", "description": "GET this for the advice"}})]}
+        if in_batch else advice,
         "similar": {"type": "array", "items": similar},
+        **({} if in_batch else {"model_version": STRING}),
     })
 
 
@@ -76,13 +79,15 @@ def category_schema() -> dict:
                    "advice": STRINGS})
     return obj({"id": STRING, "name": STRING, "white_paper_number": NULLABLE_INT, "summary": STRING,
                 "description": STRING, "script": STRINGS, "red_flags": STRINGS, "advice": STRINGS,
-                "if_paid": STRINGS, "subtypes": {"type": "array", "items": subtype}})
+                "if_paid": STRINGS, "subtypes": {"type": "array", "items": subtype}, "model_version": STRING},
+               required=["id", "name", "white_paper_number", "summary", "description", "script", "red_flags", "advice",
+                         "if_paid", "subtypes"])
 
 
 def typology_schema() -> dict:
     return obj({"categories": {"type": "array", "items": ref("Category")}, "thresholds": {"type": "object"},
                 "risk_levels": {"type": "object"}, "too_short": {"type": "object"},
-                "general_advice": {"type": "object"}, "already_paid": {"type": "object"}})
+                "general_advice": {"type": "object"}, "already_paid": {"type": "object"}, "model_version": STRING})
 
 
 def batch_schemas(max_items: int, max_chars: int) -> dict:
@@ -94,11 +99,16 @@ def batch_schemas(max_items: int, max_chars: int) -> dict:
             "examples": ["您的快递丢失，客服为您办理理赔", {"id": 17, "text": "明天上午十点开会"}]}
     messages = {"type": "array", "items": item, "maxItems": max_items}
     entry = obj({"index": INTEGER, "id": {"description": "The item's id, or null."},
-                 "result": {"oneOf": [ref("Prediction"), {"type": "null"}]},
+                 "result": {"oneOf": [ref("BatchPrediction"), {"type": "null"}]},
                  "error": {"oneOf": [ref("ErrorDetail"), {"type": "null"}]}})
     return {
-        "BatchRequest": {"oneOf": [obj({"messages": messages, "explain": BOOLEAN}, required=["messages"]), messages]},
-        "BatchResponse": obj({"count": INTEGER, "errors": INTEGER, "results": {"type": "array", "items": entry}}),
+        "BatchRequest": {"oneOf": [obj({
+            "messages": messages, "explain": {"type": "boolean", "default": False},
+            "advice": {"enum": ["ref", "full"], "default": "ref",
+                       "description": "ref: each result's advice is a link to its category; full: the advice itself"},
+        }, required=["messages"]), messages]},
+        "BatchResponse": obj({"model_version": STRING, "count": INTEGER, "errors": INTEGER,
+                              "results": {"type": "array", "items": entry}}),
     }
 
 
@@ -110,12 +120,13 @@ def components(config: dict) -> dict:
                                          "description": "The message. One with no visible character is 400 empty_text."},
                                 "explain": {"type": "boolean", "default": True}}, required=["text"]),
         "Prediction": prediction_schema(list(typology.label_ids)),
+        "BatchPrediction": prediction_schema(list(typology.label_ids), in_batch=True),
         "Explanation": explanation_schema(),
         "Term": term_schema(),
         "Category": category_schema(),
         "Typology": typology_schema(),
         "Health": obj({"status": {"const": "ok"}, "model_version": STRING, "labels": STRINGS,
-                       "metrics": {"type": "object"}}),
+                       "metrics": {"type": "object"}, "label_thresholds": {"type": "object"}}),
         "ErrorDetail": obj({"code": STRING, "message": STRING}),
         "Error": obj({"error": ref("ErrorDetail")}),
         **batch_schemas(config["MAX_BATCH_ITEMS"], max_chars),
@@ -138,19 +149,38 @@ def responses(ok: str, *errors: int) -> dict:
     return result
 
 
-def operation(summary: str, ok: str, *errors: int, body: str | None = None) -> dict:
+def operation(summary: str, ok: str, *errors: int, body: str | None = None, examples: dict | None = None) -> dict:
     op = {"summary": summary, "responses": responses(ok, *errors)}
     if body:
         op["requestBody"] = {"required": True, **json_content(body)}
+        op["requestBody"]["content"]["application/json"]["examples"] = {
+            name: {"value": value} for name, value in (examples or {}).items()}
     return op
 
 
-def paths() -> dict:
-    category_id = {"name": "category_id", "in": "path", "required": True, "schema": STRING}
+CLASSIFY_EXAMPLES = {
+    "fake police": {"text": "您好，这里是市公安局，您的银行卡涉嫌洗钱，请配合调查，把资金转入安全账户。"},
+    "without explanation": {"text": "【顺丰速运】您的快件已到丰巢柜，取件码 31886。", "explain": False},
+}
+BATCH_EXAMPLES = {
+    "with ids": {"messages": [{"id": 1, "text": "高价收购银行卡，一张月租三千"}, {"id": 2, "text": "周末回家吃饭吗？"}]},
+    "plain list": ["您的快递丢失，客服为您办理理赔", "明天上午十点开会"],
+    "full advice": {"messages": ["刷单返利，日结佣金"], "advice": "full"},
+}
+
+
+def paths(config: dict) -> dict:
+    category_id = {"name": "category_id", "in": "path", "required": True, "schema": STRING, "example": "loan"}
+    limits = (f"At most {config['MAX_BATCH_ITEMS']} messages, {config['MAX_JSON_BYTES']} bytes of JSON and "
+              f"{config['MAX_REQUEST_COST']} units of work (1 per character, 25 per character + 5000 per message "
+              "when explained); each message costs one request against the rate limit.")
     return {
-        "/classify": {"post": operation("Classify one message", "Prediction", 400, 413, 415, body="ClassifyRequest")},
-        "/classify/batch": {"post": operation("Classify up to MAX_BATCH_ITEMS messages; per-item errors",
-                                              "BatchResponse", 400, 413, 415, body="BatchRequest")},
+        "/classify": {"post": {**operation("Classify one message", "Prediction", 400, 413, 415, body="ClassifyRequest",
+                                           examples=CLASSIFY_EXAMPLES),
+                               "description": f"At most {config['MAX_TEXT_CHARS']} characters."}},
+        "/classify/batch": {"post": {**operation(f"Classify up to {config['MAX_BATCH_ITEMS']} messages; per-item errors",
+                                                 "BatchResponse", 400, 413, 415, body="BatchRequest",
+                                                 examples=BATCH_EXAMPLES), "description": limits}},
         "/typology": {"get": operation("The whole typology with advice", "Typology")},
         "/typology/{category_id}": {"get": {**operation("One category", "Category", 404), "parameters": [category_id]}},
         "/health": {"get": operation("Status, model version and labels", "Health")},
@@ -163,8 +193,9 @@ def document(config: dict) -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "Scam message risk classifier", "version": "1.0.0",
                  "description": "Classifies Chinese messages into a fraud typology with risk, explanation and advice. "
-                                "Every error is {\"error\": {\"code\", \"message\"}}."},
+                                "Every error is {\"error\": {\"code\", \"message\"}}. Every response carries the "
+                                "headers X-Request-ID (yours echoed, or a new one) and X-Model-Version."},
         "servers": [{"url": "/api/v1"}],
-        "paths": paths(),
+        "paths": paths(config),
         "components": components(config),
     }

@@ -1,75 +1,39 @@
-"""A small in-process, per-client rate limiter (fixed window), off unless ``RATE_LIMIT`` is set.
+"""Rate limiting with Flask-Limiter, off when the ``rate_limit`` setting is null.
 
-``RATE_LIMIT = "120/minute"`` allows 120 limited requests per client address per minute. It covers
-the JSON API and form posts; pages, static files and health checks are not limited. Each server
-process counts on its own, so with N gunicorn workers a client may get up to N × the limit.
+``rate_limit = "120/minute"`` allows 120 units of requests per client address per minute across the
+JSON API and form posts; pages, static files, health, metrics and the OpenAPI document are not limited.
+A batch costs one unit per message. With the default in-memory storage each gunicorn worker counts on
+its own; set ``rate_limit_storage`` to a shared store (``redis://host:6379``) and every worker shares
+one limit.
 """
 
 from __future__ import annotations
 
-import math
-import threading
-import time
+from flask import Flask, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 
-from flask import Flask, current_app, request
-
-from classifier.errors import ClassifierError
-
-from .errors import render
-
-PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
-EXEMPT = ("/api/v1/health", "/api/v1/openapi.json", "/openapi.json")
+EXEMPT = ("/api/v1/health", "/api/v1/openapi.json", "/openapi.json", "/metrics")
+EXTENSION = "rate_limiter"
 
 
-def parse_limit(value: str) -> tuple[int, int]:
-    """``"120/minute"`` → (120, 60). Raises ValueError on anything else."""
-    count, _, period = str(value).partition("/")
-    seconds = PERIODS.get(period.strip().rstrip("s"))
-    if seconds is None or not count.strip().isdigit() or int(count) < 1:
-        raise ValueError(f"RATE_LIMIT must look like '120/minute' (per second|minute|hour|day), not {value!r}")
-    return int(count), seconds
+def _exempt() -> bool:
+    return request.path in EXEMPT or not (request.path.startswith("/api/") or request.method == "POST")
 
 
-class RateLimiter:
-    def __init__(self, limit: int, period: int, clock=time.monotonic):
-        self.limit, self.period, self.clock = limit, period, clock
-        self._windows: dict[str, tuple[int, int]] = {}
-        self._lock = threading.Lock()
-
-    def hit(self, client: str) -> float | None:
-        """Count one request; return None if allowed, else the seconds until the window resets."""
-        now = self.clock()
-        window = int(now // self.period)
-        with self._lock:
-            if len(self._windows) > 10_000:  # forget old windows so memory stays bounded
-                self._windows = {k: v for k, v in self._windows.items() if v[0] == window}
-            start, count = self._windows.get(client, (window, 0))
-            count = count + 1 if start == window else 1
-            self._windows[client] = (window, count)
-        if count <= self.limit:
-            return None
-        return (window + 1) * self.period - now
-
-
-def _limited() -> bool:
-    if request.path in EXEMPT:
-        return False
-    return request.path.startswith("/api/") or request.method == "POST"
-
-
-def _check():
-    limiter = current_app.extensions.get("rate_limiter")
-    if limiter is None or not _limited():
-        return None
-    retry_after = limiter.hit(request.remote_addr or "unknown")
-    if retry_after is not None:
-        return render(ClassifierError("rate_limited"), {"Retry-After": str(max(1, math.ceil(retry_after)))})
-    return None
+def _cost() -> int:
+    """A batch counts as many requests as it has messages."""
+    if request.path != "/api/v1/classify/batch":
+        return 1
+    body = request.get_json(silent=True, cache=True)
+    items = body.get("messages") if isinstance(body, dict) else body
+    return max(1, len(items)) if isinstance(items, list) else 1
 
 
 def register(app: Flask) -> None:
-    setting = app.config.get("RATE_LIMIT")
-    if not setting:
-        return
-    app.extensions["rate_limiter"] = RateLimiter(*parse_limit(setting))
-    app.before_request(_check)
+    setting = app.config["RATE_LIMIT"]
+    app.extensions[EXTENSION] = Limiter(
+        get_remote_address, app=app, default_limits=[setting.replace("/", " per ")] if setting else [],
+        default_limits_exempt_when=_exempt, default_limits_cost=_cost, headers_enabled=True,
+        storage_uri=app.config["RATE_LIMIT_STORAGE"], strategy="fixed-window", enabled=bool(setting),
+    )

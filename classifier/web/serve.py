@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 
 from gunicorn.app.base import BaseApplication
 
@@ -42,7 +44,14 @@ def gunicorn_options(settings, host: str, port: int, workers: int) -> dict:
         "accesslog": "-" if settings.access_log_format else None,
         "access_log_format": settings.access_log_format or "",
         "errorlog": "-",
+        "child_exit": _forget_worker_metrics,
     }
+
+
+def _forget_worker_metrics(server, worker) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
 
 
 def serve(settings=None, host: str = "127.0.0.1", port: int = 8000, workers: int = 2) -> None:
@@ -50,6 +59,8 @@ def serve(settings=None, host: str = "127.0.0.1", port: int = 8000, workers: int
     from . import create_app
 
     settings = settings or load_settings()
+    # Metrics of all workers are added up from files in one folder, set before the app (and its metrics) exist.
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="scam-classifier-metrics-"))
     try:
         app = create_app(dict(settings))
     except ClassifierError as exc:

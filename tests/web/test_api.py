@@ -64,7 +64,8 @@ def test_batch_can_explain(client, scam_text):
 
 
 def test_empty_batch(client):
-    assert client.post("/api/v1/classify/batch", json={"messages": []}).json == {"count": 0, "errors": 0, "results": []}
+    body = client.post("/api/v1/classify/batch", json={"messages": []}).json
+    assert body == {"model_version": body["model_version"], "count": 0, "errors": 0, "results": []}
 
 
 def test_batch_at_the_limit_is_accepted(make_app):
@@ -106,3 +107,31 @@ def test_message_text_is_not_logged(client, scam_text, caplog):
     client.post("/", data={"text": scam_text})
     assert scam_text not in caplog.text
     assert "安全账户" not in caplog.text
+
+
+def test_every_response_says_which_request_and_which_model(client, detector, scam_text):
+    mine = client.post("/api/v1/classify", json={"text": scam_text}, headers={"X-Request-ID": "abc-123"})
+    assert mine.headers["X-Request-ID"] == "abc-123" and mine.json["model_version"] == detector.version
+    made_up = client.get("/api/v1/nope", headers={"X-Request-ID": "bad id with spaces"})
+    assert len(made_up.headers["X-Request-ID"]) == 32 and made_up.headers["X-Model-Version"] == detector.version
+    for path in ("/api/v1/health", "/api/v1/typology", "/api/v1/typology/loan"):
+        assert client.get(path).json["model_version"] == detector.version
+
+
+def test_batch_advice_is_a_reference_unless_asked_for_in_full(client, scam_text):
+    compact = client.post("/api/v1/classify/batch", json={"messages": [scam_text]}).json["results"][0]["result"]
+    assert compact["advice"] == {"ref": f"/api/v1/typology/{compact['label']}"}
+    full = client.post("/api/v1/classify/batch", json={"messages": [scam_text], "advice": "full"}).json
+    assert full["results"][0]["result"]["advice"]["already_paid"]["steps"]
+    assert len(client.post("/api/v1/classify/batch", json={"messages": [scam_text] * 10}).data) < len(
+        client.post("/api/v1/classify/batch", json={"messages": [scam_text] * 10, "advice": "full"}).data) / 2
+
+
+def test_metrics_count_requests_and_verdicts_in_the_prometheus_format(client, scam_text):
+    client.post("/api/v1/classify", json={"text": scam_text})
+    client.post("/api/v1/classify", json={"text": ""})
+    text = client.get("/metrics").get_data(as_text=True)
+    assert 'scam_classifier_requests_total{endpoint="/api/v1/classify",status="200"}' in text
+    assert 'scam_classifier_requests_total{endpoint="/api/v1/classify",status="400"}' in text
+    assert 'scam_classifier_verdicts_total{label="impersonate_police"}' in text
+    assert "scam_classifier_request_seconds_bucket" in text and scam_text not in text

@@ -221,3 +221,9 @@ def test_a_request_over_the_cost_budget_is_refused_before_any_work(make_app, mon
     monkeypatch.undo()
     assert client.post(BATCH, json={**explained, "explain": False}).status_code != 413  # 4,000 without explanations
     assert_error_envelope(client.post(CLASSIFY, json={"text": "好" * 5000}), 413, "too_costly")
+
+
+def test_a_batch_costs_one_unit_per_message(make_app):
+    client = make_app(RATE_LIMIT="5/minute").test_client()
+    assert client.post(BATCH, json={"messages": ["你好"] * 4}).status_code == 200
+    assert_error_envelope(client.post(BATCH, json={"messages": ["你好"] * 2}), 429, "rate_limited")

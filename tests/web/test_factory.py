@@ -59,6 +59,7 @@ def test_serve_builds_the_app_once_and_preloads_it(monkeypatch, saved_model):
     from classifier.web import serve as serve_module
 
     captured = {}
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)  # serve sets it for its workers; undone after
     monkeypatch.setattr(serve_module.Server, "run", lambda self: captured.update(app=self.load(), options=self.options))
     serve_module.serve(load_settings({"model_path": saved_model}), host="127.0.0.1", port=8123, workers=3)
     assert captured["options"]["bind"] == "127.0.0.1:8123"
@@ -67,9 +68,10 @@ def test_serve_builds_the_app_once_and_preloads_it(monkeypatch, saved_model):
     assert captured["app"].extensions["scam_classifier"].version != "unsaved"
 
 
-def test_serve_fails_clearly_without_a_model(tmp_path):
+def test_serve_fails_clearly_without_a_model(tmp_path, monkeypatch):
     from classifier import load_settings
     from classifier.web import serve as serve_module
 
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
     with pytest.raises(SystemExit, match="cannot start: no model at"):
         serve_module.serve(load_settings({"model_path": tmp_path / "missing.joblib"}))

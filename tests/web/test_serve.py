@@ -81,3 +81,13 @@ def test_gunicorn_refuses_an_overlong_request_line(service):
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         sock.sendall(b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
         assert sock.recv(64).startswith(b"HTTP/1.1 414")
+
+
+def test_metrics_add_up_the_workers(service):
+    url, _, _ = service
+    for _ in range(12):
+        urllib.request.urlopen(url + "/api/v1/health", timeout=5)
+    text = urllib.request.urlopen(url + "/metrics", timeout=5).read().decode()
+    line = next(line for line in text.splitlines()
+                if line.startswith('scam_classifier_requests_total{endpoint="/api/v1/health",status="200"}'))
+    assert float(line.split()[-1]) >= 12
