@@ -13,7 +13,7 @@ PORT   ?= 8000
 $(BIN)/scam-classifier: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,spark]'
 	touch $@
 
 setup: $(BIN)/scam-classifier

@@ -14,6 +14,7 @@ Public API (the CLI and the web service use nothing else, besides ``config`` and
 from .config import SETTINGS, Settings, load_settings
 from .dataset import validate as validate_corpus
 from .errors import ClassifierError, DatasetError, InputError, ModelError, SettingsError
+from .frames import screen_frame
 from .model import ScamClassifier
 from .prediction import Prediction
 from .screening import FORMATS, OUTPUT_FORMATS, Engine, ScreenOptions, Summary, format_of, preview, screen, screen_chunks
@@ -54,6 +55,7 @@ __all__ = [
     "preview",
     "screen",
     "screen_chunks",
+    "screen_frame",
     "top_terms",
     "train",
     "validate_corpus",
