@@ -55,9 +55,10 @@ def screen_dataframe(frame, text_column: str = "text", model_path: str | None = 
     if text_column not in frame.columns:
         raise InputError("missing_text_column", field=text_column, found=", ".join(frame.columns) or "(none)")
     names = result_names(frame.columns)
-    schema = StructType(list(frame.schema.fields) + [field for field in result_schema()])
-    for field in schema.fields[len(frame.schema.fields):]:
+    added = result_schema()
+    for field in added:
         field.name = names[field.name]
+    schema = StructType(list(frame.schema.fields) + added)
 
     def screen_batches(batches):
         detector = _detector(model_path)
