@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from classifier import NORMAL, ScamClassifier
+from classifier import NORMAL, ScamClassifier, load_typology
 from classifier.calibration import reliability
 from classifier.dataset import load_examples
 
@@ -27,12 +27,20 @@ ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / ".devset" / "dev.jsonl"
 
 
+def decide(model: ScamClassifier, probabilities: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The product's own rule (verdict.py): the likeliest scam type at or above the medium risk, else normal."""
+    risk = 1 - probabilities[:, model.classes_.index(NORMAL)]
+    fraud = probabilities.copy()
+    fraud[:, model.classes_.index(NORMAL)] = -1
+    labels = np.asarray(model.classes_, dtype=object)[fraud.argmax(axis=1)]
+    medium = load_typology().thresholds["risk_levels"]["medium"]
+    return np.where(risk >= medium, labels, NORMAL), risk
+
+
 def own_eval(model: ScamClassifier, eval_dirs: list[Path]) -> dict:
     examples = [example for directory in eval_dirs for example in load_examples(directory)]
     texts, truth = [e.text for e in examples], np.array([e.label for e in examples])
-    probabilities = model.predict_proba(texts)
-    predicted = np.asarray(model.classes_)[probabilities.argmax(axis=1)]
-    risk = 1 - probabilities[:, model.classes_.index(NORMAL)]
+    predicted, risk = decide(model, model.predict_proba(texts))
     scam, flagged = truth != NORMAL, predicted != NORMAL
     f1 = []
     for label in sorted(set(truth)):
@@ -48,9 +56,7 @@ def own_eval(model: ScamClassifier, eval_dirs: list[Path]) -> dict:
 
 def development_set(model: ScamClassifier) -> dict:
     rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines()]
-    probabilities = model.predict_proba([row["text"] for row in rows])
-    predicted = np.asarray(model.classes_)[probabilities.argmax(axis=1)]
-    risk = 1 - probabilities[:, model.classes_.index(NORMAL)]
+    predicted, risk = decide(model, model.predict_proba([row["text"] for row in rows]))
     per = defaultdict(lambda: defaultdict(int))
     for row, label in zip(rows, predicted):
         source, flagged = per[row["source"]], label != NORMAL

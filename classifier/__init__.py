@@ -14,9 +14,13 @@ Public API (the CLI and the web service use nothing else, besides ``config`` and
 from .config import SETTINGS, Settings, load_settings
 from .dataset import validate as validate_corpus
 from .errors import ClassifierError, DatasetError, InputError, ModelError, SettingsError
+from .feedback import STATUSES, FeedbackStore
 from .frames import screen_frame
 from .model import ScamClassifier
+from .persistence import read_manifest
 from .prediction import Prediction
+from .retrain import retrain
+from .rules import RuleSet
 from .screening import FORMATS, OUTPUT_FORMATS, Engine, ScreenOptions, Summary, format_of, preview, screen, screen_chunks
 from .signals import SIGNAL_NAMES
 from .teaching import examples as examples_for
@@ -24,6 +28,9 @@ from .teaching import top_terms
 from .training import ensure_model, evaluate_directory, load_or_train, train
 from .typology import NORMAL, Category, Typology, load_typology
 from .verdict import Detector
+from .versions import make_current
+from .versions import previous as previous_version
+from .versions import versions as model_versions
 
 __all__ = [
     "Category",
@@ -32,13 +39,16 @@ __all__ = [
     "Detector",
     "Engine",
     "FORMATS",
+    "FeedbackStore",
     "InputError",
     "ModelError",
     "NORMAL",
     "OUTPUT_FORMATS",
     "Prediction",
+    "RuleSet",
     "SETTINGS",
     "SIGNAL_NAMES",
+    "STATUSES",
     "ScamClassifier",
     "ScreenOptions",
     "Settings",
@@ -52,7 +62,12 @@ __all__ = [
     "load_or_train",
     "load_settings",
     "load_typology",
+    "make_current",
+    "model_versions",
     "preview",
+    "previous_version",
+    "read_manifest",
+    "retrain",
     "screen",
     "screen_chunks",
     "screen_frame",

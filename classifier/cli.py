@@ -21,6 +21,7 @@ from . import (
     evaluate_directory,
     format_of,
     load_or_train,
+    review,
     screen,
     train,
     validate_corpus,
@@ -271,6 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
     screen_cmd.add_argument("--min-risk", type=float, help="keep only rows at or above this risk (0-1); rows with errors are kept")
     screen_cmd.add_argument("--bom", action="store_true", help="start CSV written to stdout with a BOM (files always have one)")
     screen_cmd.set_defaults(run=cmd_screen)
+
+    review.add_commands(commands)
 
     serve_cmd = commands.add_parser("serve", help="run the web service under gunicorn")
     serve_cmd.add_argument("--host", default="127.0.0.1")

@@ -54,6 +54,18 @@ def _thresholds(value: str) -> dict[str, float]:
     return thresholds
 
 
+def _optional_path(value: str) -> Path | None:
+    text = _optional_text(value)
+    return None if text is None else Path(text)
+
+
+def _share(value: str) -> float:
+    number = float(value)
+    if not 0 <= number < 1:
+        raise ValueError("must be a share between 0 and 1")
+    return number
+
+
 def _positive_int(value: str) -> int:
     number = int(value)
     if number < 1:
@@ -82,6 +94,14 @@ SETTINGS: tuple[Setting, ...] = (
             "whose manifest is not signed with it.", _optional_text, optional=True),
     Setting("data_dir", PROJECT_ROOT / "training_data",
             "The labelled corpus that `train` and `validate` read (its eval/ subdirectory is the held-out split).", Path),
+    Setting("feedback_db", PROJECT_ROOT / "var" / "feedback.sqlite3",
+            "The SQLite database of corrections (判断有误？ on the page, POST /api/v1/feedback); outside git.", Path),
+    Setting("rules_file", None,
+            "A YAML file of deployment rules (allow- and block-lists of senders, phrases, domains, patterns), "
+            "applied with the model and shown beside its verdict.", _optional_path, optional=True),
+    Setting("gate_tolerance", 0.01,
+            "How much worse a retrained model may be on the eval split and the gate set (share of scams missed "
+            "or genuine messages flagged) before `retrain` refuses it.", _share),
     Setting("label_thresholds", {},
             "Per-type decision thresholds, e.g. `loan=0.6,investment=0.5`: a scam type is named only at or above its "
             "risk (default: the medium risk level); recorded with every batch and in /api/v1/health.", _thresholds),

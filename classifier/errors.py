@@ -37,6 +37,7 @@ _KINDS = (
     ErrorKind("unknown_field", 400, "Unknown field(s) {fields}; this operation takes {allowed}.", "提交的内容里有无法识别的字段。"),
     ErrorKind("missing_text", 400, "The body needs a 'text' field with the message to classify.",
               "缺少要检查的信息内容。"),
+    ErrorKind("missing_label", 400, "The body needs a 'label': the typology id you say is right.", "请选择正确的类型。"),
     ErrorKind("missing_messages", 400, "The body needs a 'messages' array.", "缺少要检查的信息列表。"),
     ErrorKind("batch_too_large", 413, "The batch has {count} messages; the limit is {limit}.",
               "一次最多检查 {limit} 条信息，这次有 {count} 条。"),
@@ -85,6 +86,13 @@ _KINDS = (
               "{path} was built with other library versions ({mismatched}); retrain it with 'scam-classifier train'",
               "模型与当前软件版本不匹配，请联系管理员。"),
     ErrorKind("not_a_model", 503, "{path} does not hold a ScamClassifier", "模型文件有误，请联系管理员。"),
+    # Corrections, retraining and model versions.
+    ErrorKind("unknown_correction", 404, "no correction with id {id}", "没有这条反馈。"),
+    ErrorKind("gate_refused", 409, "the retrained model is worse than the current one beyond the tolerance: {reason}",
+              "新模型比现有模型差，没有替换。"),
+    ErrorKind("unknown_model_version", 404, "no saved model version {version} (see scam-classifier models)",
+              "没有这个模型版本。"),
+    ErrorKind("invalid_rules", 400, "{path}: {detail}", "部署规则文件有误：{path}"),
     # Training data and training.
     ErrorKind("invalid_dataset", 400, "{source}: {detail}", "训练数据有误：{source}"),
     ErrorKind("no_training_data", 400, "no training messages in {path}/*.jsonl", "没有找到训练数据。"),

@@ -157,10 +157,10 @@ class ScamClassifier(ClassifierMixin, BaseEstimator):
         return state
 
     def save(self, path: str | Path, metrics: dict | None = None, data_hash: str | None = None,
-             key: str | None = None) -> dict:
-        """Write the joblib artefact and its JSON manifest (signed with ``key`` if given); the model's
-        version and metrics come from the manifest."""
-        self.manifest_ = persistence.save(self, path, metrics=metrics, data_hash=data_hash, key=key)
+             key: str | None = None, extra: dict | None = None) -> dict:
+        """Write the joblib artefact and its JSON manifest (signed with ``key`` if given; ``extra`` adds
+        fields such as a retrain's gate report); the model's version and metrics come from the manifest."""
+        self.manifest_ = persistence.save(self, path, metrics=metrics, data_hash=data_hash, key=key, extra=extra)
         return self.manifest_
 
     @classmethod

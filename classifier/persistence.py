@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import json
 import platform
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -74,7 +75,8 @@ def signature(manifest: dict, key: str) -> str:
     return hmac.new(key.encode(), body.encode(), hashlib.sha256).hexdigest()
 
 
-def save(model, path: str | Path, metrics: dict | None = None, data_hash: str | None = None, key: str | None = None) -> dict:
+def save(model, path: str | Path, metrics: dict | None = None, data_hash: str | None = None, key: str | None = None,
+         extra: dict | None = None) -> dict:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(model, path)  # uncompressed: loads several times faster
@@ -87,6 +89,8 @@ def save(model, path: str | Path, metrics: dict | None = None, data_hash: str | 
         "labels": list(model.classes_),
         "training_data_sha256": data_hash or model.training_data_sha256_,
         "metrics": metrics or {},
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        **(extra or {}),
     }
     if key:
         manifest["signature"] = signature(manifest, key)

@@ -113,6 +113,7 @@ class Prediction:
     similar: tuple[SimilarExample, ...] = ()
     too_short: bool = False  # too little content to judge: shown as such, never more than low risk
     flag_ids: tuple[str, ...] = ()  # red-flag types found without spans (light predictions)
+    rules: tuple = ()  # deployment rules that fired (classifier.rules.RuleHit), shown beside the verdict
 
     @property
     def red_flag_ids(self) -> tuple[str, ...]:
@@ -188,6 +189,7 @@ class Prediction:
             "uncertain": self.uncertain,
             "signals": [signal.to_dict() for signal in self.signals],
             "red_flags": self.red_flags(),
+            "rules": [hit.to_dict() for hit in self.rules],
             "explanation": self.explanation.to_dict() if self.explanation else None,
             "advice": self.advice(),
             "similar": [example.to_dict() for example in self.similar],

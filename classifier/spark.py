@@ -20,7 +20,7 @@ def result_schema():
     from pyspark.sql.types import ArrayType, BooleanType, DoubleType, StringType, StructField
 
     kinds = {"risk_score": DoubleType(), "second_score": DoubleType(), "uncertain": BooleanType(),
-             "signals": ArrayType(StringType())}
+             "signals": ArrayType(StringType()), "rules": ArrayType(StringType())}
     return [StructField(name, kinds.get(name, StringType())) for name in RESULT_FIELDS]
 
 

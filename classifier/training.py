@@ -37,8 +37,10 @@ def train(
         notify(f"evaluation on {report.size} held-out messages: macro-F1 {report.macro_f1:.3f}")
     model.save(out, metrics=report.summary() if report else {}, data_hash=corpus_hash(data_dir), key=settings.model_key)
     from .model_card import write_model_card
+    from .versions import keep
 
     write_model_card(model, examples, report, out.parent / "MODEL_CARD.md")
+    keep(out, out)  # every trained model is also kept as a version, so a later retrain can be rolled back
     notify(f"model saved to {out} (version {model.version})")
     return model
 

@@ -20,6 +20,7 @@ from .explain import explain
 from .model import ScamClassifier
 from .normalise import normalise, normalise_all, normalise_with_offsets
 from .prediction import Prediction
+from .rules import RuleSet
 from .signals import RED_FLAG_IDS, find_signals, obfuscated
 from .typology import NORMAL, Typology, load_typology
 
@@ -45,19 +46,21 @@ class Detector:
     """
 
     def __init__(self, model: ScamClassifier, typology: Typology | None = None, max_text_chars: int | None = None,
-                 label_thresholds: dict[str, float] | None = None):
+                 label_thresholds: dict[str, float] | None = None, rules: RuleSet | None = None):
         self.model = model
         # The typology (names, advice, thresholds) is read fresh, so editing advice needs no retraining.
         self.typology = typology or load_typology()
         self.max_text_chars = max_text_chars or load_settings().max_text_chars
         self.label_thresholds = dict(label_thresholds or {})  # a risk a scam type must reach to be named
+        self.rules = rules or RuleSet.empty()  # deployment rules, shown beside the verdict
 
     @classmethod
     def load(cls, path: str | Path | None = None, settings=None) -> Detector:
         """The model at ``path`` (default: the ``model_path`` setting), checked against its manifest."""
         settings = settings or load_settings()
         model = ScamClassifier.load(path or settings.model_path, key=settings.model_key)
-        return cls(model, max_text_chars=settings.max_text_chars, label_thresholds=settings.label_thresholds)
+        rules = RuleSet.load(settings.rules_file) if settings.rules_file else None
+        return cls(model, max_text_chars=settings.max_text_chars, label_thresholds=settings.label_thresholds, rules=rules)
 
     @property
     def version(self) -> str:
@@ -93,13 +96,21 @@ class Detector:
             return EXPLAIN_COST_PER_CHAR * sum(lengths) + EXPLAIN_COST_PER_MESSAGE * len(lengths)
         return COST_PER_CHAR * sum(lengths)
 
-    def classify(self, text: str, explain: bool = True) -> Prediction:
-        return self.predict([text], explain=explain)[0]
+    def classify(self, text: str, explain: bool = True, sender: str | None = None) -> Prediction:
+        return self.predict([text], explain=explain, senders=[sender])[0]
 
-    def predict(self, texts: Iterable[str], explain: bool = False) -> list[Prediction]:
+    def predict(self, texts: Iterable[str], explain: bool = False, senders: list | None = None) -> list[Prediction]:
         """One :class:`Prediction` per text; with ``explain`` also signals, explanation and examples."""
         texts = [self.check(text) for text in texts]
-        return self._explained(texts) if explain else self._light(texts)
+        predictions = self._explained(texts) if explain else self._light(texts)
+        return self._with_rules(texts, predictions, senders)
+
+    def _with_rules(self, texts: list[str], predictions: list[Prediction], senders: list | None) -> list[Prediction]:
+        if not self.rules.rules:
+            return predictions
+        senders = senders or [None] * len(texts)
+        return [prediction.with_details(rules=self.rules.apply(text, sender))
+                for text, prediction, sender in zip(texts, predictions, senders)]
 
     def predict_each(self, texts: Iterable, explain: bool = False) -> list[Prediction | InputError]:
         """Like :meth:`predict`, but a text that cannot be classified gets its :class:`InputError`
@@ -113,7 +124,7 @@ class Detector:
                 outcomes.append(None)  # the prediction, filled in below
             except InputError as error:
                 outcomes.append(error)
-        predictions = self._explained(valid) if explain else self._light(valid)
+        predictions = self._with_rules(valid, self._explained(valid) if explain else self._light(valid), None)
         for position, prediction in zip(positions, predictions):
             outcomes[position] = prediction
         return outcomes

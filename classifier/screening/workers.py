@@ -31,6 +31,7 @@ def result_fields(prediction, model_version: str) -> dict[str, Any]:
         "second_label": second_label,
         "second_score": round(second_score, 4),
         "signals": list(prediction.red_flag_ids),
+        "rules": [f"{hit.kind}:{hit.name}" for hit in prediction.rules],
         "model_version": model_version,
         "error": None,
     }

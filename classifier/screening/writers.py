@@ -11,7 +11,7 @@ from typing import IO, Any
 from .readers import Record
 
 RESULT_FIELDS = ("label", "category", "risk_score", "risk_level", "uncertain", "second_label", "second_score", "signals",
-                 "model_version", "error")
+                 "rules", "model_version", "error")
 EXTRA_FIELDS = "extra_fields"  # CSV from JSON lines: keys first seen after the header was fixed, as JSON
 RESULT_PREFIX = "screen_"  # used for our columns only when the input already has a column of that name
 EXCEL_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

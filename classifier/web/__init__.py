@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from classifier import Detector, load_or_train
+from classifier import Detector, RuleSet, load_or_train
 from classifier.config import SETTING_NAMES, load_settings
 
 
@@ -27,9 +27,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update({key: value for key, value in config.items() if key.lower() not in SETTING_NAMES})
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    if detector is not None:  # the same model, with this app's text limit and thresholds
-        detector = Detector(detector.model, detector.typology, settings.max_text_chars, settings.label_thresholds)
+    if detector is not None:  # the same model, with this app's text limit, thresholds and rules
+        rules = RuleSet.load(settings.rules_file) if settings.rules_file else detector.rules
+        detector = Detector(detector.model, detector.typology, settings.max_text_chars, settings.label_thresholds, rules)
     app.extensions[EXTENSION] = detector or load_or_train(settings)
+    app.extensions["settings"] = settings
     errors.register(app)
     tracing.register(app)
     metrics.register(app)

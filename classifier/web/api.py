@@ -10,12 +10,14 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from classifier.errors import InputError
 
 from . import openapi
-from .context import get_detector
+from .context import get_detector, get_feedback_store
 from .metrics import count_verdicts
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 CLASSIFY_FIELDS = ("text", "explain")
 BATCH_FIELDS = ("messages", "explain", "advice")
+FEEDBACK_FIELDS = ("text", "label", "keep_text", "note")
+MAX_NOTE_CHARS = 500
 
 
 @bp.before_request
@@ -159,6 +161,28 @@ def compact(prediction) -> dict:
     """A batch result with its advice by reference: the category's advice is at /api/v1/typology/<id>
     (the general advice and the money-gone steps at /api/v1/typology), instead of ~2.6 KB per item."""
     return {**prediction.to_dict(), "advice": {"ref": url_for("api.category", category_id=prediction.label)}}
+
+
+@bp.post("/feedback")
+def feedback():
+    """A correction from a platform: 201 with its id; the text is kept only with keep_text."""
+    body = json_object()
+    for name in ("text", "label"):
+        if name not in body:
+            raise InputError("missing_text" if name == "text" else "missing_label")
+    known_fields(body, FEEDBACK_FIELDS)
+    detector = get_detector()
+    label, note = body["label"], body.get("note")
+    if label not in detector.typology.label_ids:
+        raise InputError("unknown_label", labels=[label] if isinstance(label, str) else [str(label)])
+    if note is not None and (not isinstance(note, str) or len(note) > MAX_NOTE_CHARS):
+        raise InputError("invalid_type", field="note", expected=f"text of at most {MAX_NOTE_CHARS} characters",
+                         type=_json_type(note))
+    prediction = detector.classify(body["text"], explain=False)  # checks the text too (empty, too long …)
+    store = get_feedback_store()
+    correction_id = store.add(body["text"], label, prediction, detector.version, keep_text=flag(body, "keep_text", False),
+                              note=note, source="api")
+    return jsonify({"id": correction_id, "model_version": detector.version}), 201
 
 
 @bp.get("/typology")

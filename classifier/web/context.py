@@ -21,6 +21,15 @@ def get_detector():
     return current_app.extensions[EXTENSION]
 
 
+def get_feedback_store():
+    """The corrections database, opened (and created or migrated) on first use in this process."""
+    from classifier import FeedbackStore
+
+    if "feedback" not in current_app.extensions:
+        current_app.extensions["feedback"] = FeedbackStore(current_app.config["FEEDBACK_DB"])
+    return current_app.extensions["feedback"]
+
+
 def report(name: str) -> Path | None:
     """A training report next to the model (MODEL_CARD.md, evaluation.md, confusion_matrix.png), if present."""
     path = Path(current_app.config["MODEL_PATH"]).parent / name

@@ -65,6 +65,8 @@ def prediction_schema(labels: list[str], in_batch: bool = False) -> dict:
         "top": {"type": "array", "items": top, "maxItems": 3},
         "uncertain": BOOLEAN,
         "signals": {"type": "array", "items": signal},
+        "rules": {"type": "array", "items": obj({"name": STRING, "kind": {"enum": ["allow", "block"]}, "matched": STRING}),
+                  "description": "Deployment rules that fired; shown beside the model's verdict, never instead of it."},
         "red_flags": {"type": "array", "items": red_flag, "description": "Each red flag once, with the texts that raised it."},
         "explanation": {"oneOf": [ref("Explanation"), {"type": "null"}]},
         "advice": {"oneOf": [advice, obj({"ref": {"type": "string", "description": "GET this for the advice"}})]}
@@ -127,6 +129,11 @@ def components(config: dict) -> dict:
         "Typology": typology_schema(),
         "Health": obj({"status": {"const": "ok"}, "model_version": STRING, "labels": STRINGS,
                        "metrics": {"type": "object"}, "label_thresholds": {"type": "object"}}),
+        "FeedbackRequest": obj({"text": {"type": "string", "minLength": 1, "maxLength": max_chars},
+                                "label": {"enum": list(typology.label_ids)},
+                                "keep_text": {"type": "boolean", "default": False},
+                                "note": {"type": ["string", "null"], "maxLength": 500}}, required=["text", "label"]),
+        "FeedbackCreated": obj({"id": INTEGER, "model_version": STRING}),
         "ErrorDetail": obj({"code": STRING, "message": STRING}),
         "Error": obj({"error": ref("ErrorDetail")}),
         **batch_schemas(config["MAX_BATCH_ITEMS"], max_chars),
@@ -149,8 +156,11 @@ def responses(ok: str, *errors: int) -> dict:
     return result
 
 
-def operation(summary: str, ok: str, *errors: int, body: str | None = None, examples: dict | None = None) -> dict:
+def operation(summary: str, ok: str, *errors: int, body: str | None = None, examples: dict | None = None,
+              created: bool = False) -> dict:
     op = {"summary": summary, "responses": responses(ok, *errors)}
+    if created:  # 201, not 200
+        op["responses"]["201"] = {**op["responses"].pop("200"), "description": "Created"}
     if body:
         op["requestBody"] = {"required": True, **json_content(body)}
         op["requestBody"]["content"]["application/json"]["examples"] = {
@@ -161,6 +171,10 @@ def operation(summary: str, ok: str, *errors: int, body: str | None = None, exam
 CLASSIFY_EXAMPLES = {
     "fake police": {"text": "您好，这里是市公安局，您的银行卡涉嫌洗钱，请配合调查，把资金转入安全账户。"},
     "without explanation": {"text": "【顺丰速运】您的快件已到丰巢柜，取件码 31886。", "explain": False},
+}
+FEEDBACK_EXAMPLES = {
+    "keep the text": {"text": "【顺丰】您的快件已到丰巢柜，取件码 31886。", "label": "normal", "keep_text": True},
+    "hash only": {"text": "高价收购银行卡，一张月租三千", "label": "mule_recruitment", "note": "来自用户举报"},
 }
 BATCH_EXAMPLES = {
     "with ids": {"messages": [{"id": 1, "text": "高价收购银行卡，一张月租三千"}, {"id": 2, "text": "周末回家吃饭吗？"}]},
@@ -181,6 +195,10 @@ def paths(config: dict) -> dict:
         "/classify/batch": {"post": {**operation(f"Classify up to {config['MAX_BATCH_ITEMS']} messages; per-item errors",
                                                  "BatchResponse", 400, 413, 415, body="BatchRequest",
                                                  examples=BATCH_EXAMPLES), "description": limits}},
+        "/feedback": {"post": {**operation("Report a wrong verdict: the label that is right", "FeedbackCreated", 400, 413, 415,
+                                           body="FeedbackRequest", examples=FEEDBACK_EXAMPLES, created=True),
+                               "description": "Stored for review; only with keep_text is the message text kept, otherwise "
+                                              "a salted hash of it. Accepted corrections can train a gated retrain."}},
         "/typology": {"get": operation("The whole typology with advice", "Typology")},
         "/typology/{category_id}": {"get": {**operation("One category", "Category", 404), "parameters": [category_id]}},
         "/health": {"get": operation("Status, model version and labels", "Health")},

@@ -12,7 +12,7 @@ from classifier.errors import InputError
 
 from . import uploads
 from .api import openapi_document as api_openapi_document
-from .context import get_detector, read_report, report
+from .context import get_detector, get_feedback_store, read_report, report
 
 bp = Blueprint("pages", __name__)
 _HOTLINE = re.compile(r"(?<![\d.])(96110|110|12381)(?![\d.])")
@@ -77,6 +77,21 @@ def check():
         page = render_template("index.html", text=text, examples=examples(), error=error)
         return page, error.status
     return render_template("index.html", text=text, examples=examples(), result=prediction.to_dict())
+
+
+@bp.post("/feedback")
+def feedback():
+    """判断有误？: the person's correction; the text is kept only if they ticked the box."""
+    detector, text, label = get_detector(), request.form.get("text", ""), request.form.get("label", "")
+    if label not in detector.typology.label_ids:
+        raise InputError("missing_label")
+    try:
+        prediction = detector.classify(text, explain=False)
+    except InputError as error:
+        return render_template("index.html", text=text, examples=examples(), error=error), error.status
+    get_feedback_store().add(text, label, prediction, detector.version, keep_text=request.form.get("keep_text") == "1",
+                             source="page")
+    return render_template("index.html", text="", examples=examples(), notice="谢谢！你的反馈已经记下，审核后会用来改进模型。")
 
 
 @bp.get("/batch")

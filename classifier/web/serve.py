@@ -45,7 +45,27 @@ def gunicorn_options(settings, host: str, port: int, workers: int) -> dict:
         "access_log_format": settings.access_log_format or "",
         "errorlog": "-",
         "child_exit": _forget_worker_metrics,
+        "post_worker_init": _load_current_model,
     }
+
+
+def _load_current_model(worker) -> None:
+    """After SIGHUP gunicorn starts new workers from the preloaded app; each loads the current model
+    itself if it is no longer the one the master preloaded (a retrain or rollback happened)."""
+    from classifier import Detector, read_manifest
+    from classifier.config import load_settings
+
+    from .context import EXTENSION
+
+    app = worker.wsgi
+    settings = app.extensions.get("settings") or load_settings()
+    try:
+        on_disk = read_manifest(settings.model_path)["model_version"]
+    except ClassifierError:
+        return  # keep serving the preloaded model; the error shows at the next start
+    if on_disk != app.extensions[EXTENSION].version:
+        app.extensions[EXTENSION] = Detector.load(settings.model_path, settings)
+        worker.log.info("worker %s serves model %s", worker.pid, on_disk)
 
 
 def _forget_worker_metrics(server, worker) -> None:

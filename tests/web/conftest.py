@@ -18,7 +18,8 @@ def make_app(detector, tmp_path):
     """Build an app with the test detector; keyword arguments override the config."""
 
     def make(**overrides):
-        config = {"TESTING": True, "DETECTOR": detector, "RATE_LIMIT": None, "MODEL_PATH": str(tmp_path / "model.joblib")}
+        config = {"TESTING": True, "DETECTOR": detector, "RATE_LIMIT": None, "MODEL_PATH": str(tmp_path / "model.joblib"),
+                  "FEEDBACK_DB": str(tmp_path / "feedback.sqlite3")}
         return create_app({**config, **overrides})
 
     return make

@@ -27,11 +27,11 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def server(detector):
+def server(detector, feedback_db):
     """The app on a free loopback port, served by a real HTTP server in a thread."""
     from classifier.web import create_app
 
-    app = create_app({"DETECTOR": detector, "RATE_LIMIT": None})
+    app = create_app({"DETECTOR": detector, "RATE_LIMIT": None, "FEEDBACK_DB": str(feedback_db)})
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -57,6 +57,11 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="module")
+def feedback_db(tmp_path_factory):
+    return tmp_path_factory.mktemp("browser") / "feedback.sqlite3"
 
 
 def test_paste_a_scam_message_and_see_the_highlighted_verdict(server, page, scam_text):
@@ -187,3 +192,20 @@ def test_the_batch_table_fits_a_phone(server, browser, scam_text):
     risk = page.locator("table.results tbody tr").first.locator("td[data-label='风险']")
     assert risk.is_visible() and risk.inner_text() in ("中风险", "高风险")
     context.close()
+
+
+def test_report_a_wrong_verdict_on_the_page_without_keeping_the_text(server, page, feedback_db):
+    from classifier import FeedbackStore
+
+    text = "【顺丰速运】您的快件已到丰巢柜，取件码 31886，请凭码取件。测试反馈一"
+    check(page, server, text)
+    page.locator("#feedback summary").click()
+    page.select_option("#feedback-label", "normal")
+    assert not page.locator("#keep-text").is_checked()  # consent is opt-in
+    page.get_by_role("button", name="提交反馈").click()
+    page.wait_for_selector(".notice")
+    assert "谢谢" in page.inner_text(".notice")
+    stored = FeedbackStore(feedback_db).list()[-1]
+    assert stored.label == "normal" and stored.text is None and stored.source == "page"
+    for path in feedback_db.parent.glob("feedback.sqlite3*"):
+        assert text.encode() not in path.read_bytes()

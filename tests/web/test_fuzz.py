@@ -5,6 +5,8 @@
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -17,7 +19,8 @@ from classifier.web import create_app
 from ..conftest import train_small_model
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
-APP = create_app({"TESTING": True, "DETECTOR": Detector(train_small_model()), "RATE_LIMIT": None})
+APP = create_app({"TESTING": True, "DETECTOR": Detector(train_small_model()), "RATE_LIMIT": None,
+                  "FEEDBACK_DB": str(Path(tempfile.mkdtemp(prefix="fuzz-feedback-")) / "feedback.sqlite3")})
 # Over-limit input is refused with 413 (text, batch or cost too large); that is a rejection too.
 REJECTED = ["400", "404", "405", "413", "415", "429"]
 CONFIG = SchemathesisConfig.from_dict({"checks": {"negative_data_rejection": {"expected-statuses": REJECTED}}})

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -234,3 +235,37 @@ def test_a_file_without_the_text_column_is_refused_in_chinese_naming_the_columns
     response = upload(client, "编号,内容\n1,你好\n".encode(), "x.csv", action=action)
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "没有“text”这一列" in html and "编号, 内容" in html
+
+
+def test_the_page_shows_rules_hit_beside_the_verdict(make_app, tmp_path):
+    path = tmp_path / "rules.yaml"
+    path.write_text("block:\n  - name: 收卡话术\n    phrases: [高价收卡]\n", encoding="utf-8")
+    client = make_app(RULES_FILE=str(path)).test_client()
+    html = client.post("/", data={"text": "高价收卡，一张月租三千"}).get_data(as_text=True)
+    assert "规则命中" in html and "收卡话术" in html and "拦截名单" in html and "模型自己的结果" in html
+
+
+def test_feedback_through_the_api_respects_consent(client, app):
+    from classifier import FeedbackStore
+
+    secret = "请帮我看看这条：我的卡号 6222 0000 1111 2222 有人要"
+    created = client.post("/api/v1/feedback", json={"text": secret, "label": "normal"})
+    assert created.status_code == 201 and created.json["id"] >= 1
+    kept = client.post("/api/v1/feedback", json={"text": "高价收卡", "label": "mule_recruitment", "keep_text": True})
+    store = FeedbackStore(app.config["FEEDBACK_DB"])
+    assert store.get(created.json["id"]).text is None and store.get(kept.json["id"]).text == "高价收卡"
+    for path in Path(app.config["FEEDBACK_DB"]).parent.glob("feedback.sqlite3*"):
+        assert secret.encode() not in path.read_bytes()
+
+
+@pytest.mark.parametrize("body, status, code", [
+    ({"text": "你好", "label": "phishing"}, 400, "unknown_label"),
+    ({"text": "", "label": "normal"}, 400, "empty_text"),
+    ({"text": "好" * 10_001, "label": "normal"}, 413, "text_too_long"),
+    ({"label": "normal"}, 400, "missing_text"),
+    ({"text": "你好"}, 400, "missing_label"),
+    ({"text": "你好", "label": "normal", "note": 5}, 400, "invalid_type"),
+])
+def test_bad_feedback_gets_the_error_envelope(client, body, status, code):
+    response = client.post("/api/v1/feedback", json=body)
+    assert response.status_code == status and response.json == {"error": {"code": code, "message": response.json["error"]["message"]}}

@@ -1,12 +1,16 @@
 """The service under real gunicorn: slow clients, the access log, headers and gunicorn's own limits."""
 
+import json
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
 import urllib.request
+from contextlib import contextmanager
 
 import pytest
 
@@ -17,14 +21,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def service(saved_model, tmp_path_factory):
+@contextmanager
+def running_service(model, log):
+    """`python -m classifier.web.serve` on a free port: (url, port, process), stopped at the end."""
     port = free_port()
-    log = tmp_path_factory.mktemp("serve") / "gunicorn.log"
     env = {**os.environ, "SCAM_CLASSIFIER_RATE_LIMIT": "null"}
     with open(log, "w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "classifier.web.serve", "--model", str(saved_model), "--port", str(port), "--workers", "2"],
+            [sys.executable, "-m", "classifier.web.serve", "--model", str(model), "--port", str(port), "--workers", "2"],
             stdout=out, stderr=subprocess.STDOUT, env=env)
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
@@ -35,9 +39,18 @@ def service(saved_model, tmp_path_factory):
             except OSError:
                 assert process.poll() is None and time.monotonic() < deadline, log.read_text()
                 time.sleep(0.2)
+        try:
+            yield url, port, process
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def service(saved_model, tmp_path_factory):
+    log = tmp_path_factory.mktemp("serve") / "gunicorn.log"
+    with running_service(saved_model, log) as (url, port, _):
         yield url, port, log
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def slow_client(port: int, lines: int, pause: float) -> None:
@@ -91,3 +104,24 @@ def test_metrics_add_up_the_workers(service):
     line = next(line for line in text.splitlines()
                 if line.startswith('scam_classifier_requests_total{endpoint="/api/v1/health",status="200"}'))
     assert float(line.split()[-1]) >= 12
+
+
+def test_sighup_makes_the_workers_serve_the_new_current_model(small_model, corpus, tmp_path):
+    from classifier import ScamClassifier
+
+    served = tmp_path / "scam_classifier.joblib"
+    small_model.save(served)
+    other = ScamClassifier(calibration_folds=2, C=1.0).fit([r["text"] for r in corpus], [r["label"] for r in corpus])
+    staged = tmp_path / "next" / "scam_classifier.joblib"
+    other.save(staged)
+    with running_service(served, tmp_path / "gunicorn.log") as (url, _, process):
+        def health():
+            return json.loads(urllib.request.urlopen(url + "/api/v1/health", timeout=5).read())["model_version"]
+        assert health() == small_model.version
+        shutil.copyfile(staged, served)
+        shutil.copyfile(staged.with_suffix(".json"), served.with_suffix(".json"))
+        process.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 30
+        while {health() for _ in range(6)} != {other.version}:
+            assert time.monotonic() < deadline, "the workers still serve the old model"
+            time.sleep(0.5)
