@@ -1,11 +1,13 @@
 """Train one model variant and score it on the own eval split and the external development set.
 
     python benchmarks/experiment.py --name svm --param linear=svm --param C=0.3 [--data DIR ...] [--save PATH]
+                                    [--thresholds 0.4,0.5,0.6]
 
 Prints one table row: own eval (macro-F1, fraud recall, FPR, type accuracy, calibration error) beside the
 development set (per-source recall, FPR and type accuracy with the same definitions as
 ``../shared/devset/score.py``, macro over sources, calibration error, and the share of scams among
-messages scored below 0.1). The development set is for measuring only: never train on it.
+messages scored below 0.1). Verdicts are the Detector's, as people and platforms get them. The
+development set is for measuring only: never train on it.
 """
 
 from __future__ import annotations
@@ -15,73 +17,64 @@ import ast
 import json
 import time
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from classifier import NORMAL, ScamClassifier, load_typology
+from classifier import Detector, ScamClassifier, load_typology
 from classifier.calibration import reliability
 from classifier.dataset import load_examples
+from classifier.evaluation import evaluate
+from classifier.training import slices
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / ".devset" / "dev.jsonl"
 
 
-def decide(model: ScamClassifier, probabilities: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The product's own rule (verdict.py): the likeliest scam type at or above the medium risk, else normal."""
-    risk = 1 - probabilities[:, model.classes_.index(NORMAL)]
-    fraud = probabilities.copy()
-    fraud[:, model.classes_.index(NORMAL)] = -1
-    labels = np.asarray(model.classes_, dtype=object)[fraud.argmax(axis=1)]
-    medium = load_typology().thresholds["risk_levels"]["medium"]
-    return np.where(risk >= medium, labels, NORMAL), risk
+def detector_at(model: ScamClassifier, threshold: float | None) -> Detector:
+    """The product's detector, with the scam decision (medium risk) at ``threshold`` if given."""
+    typology = load_typology()
+    if threshold is not None:
+        levels = {**typology.thresholds["risk_levels"], "medium": threshold}
+        typology = replace(typology, thresholds={**typology.thresholds, "risk_levels": levels})
+    return Detector(model, typology)
 
 
-def own_eval(model: ScamClassifier, eval_dirs: list[Path]) -> dict:
+def own_eval(detector: Detector, eval_dirs: list[Path]) -> dict:
     examples = [example for directory in eval_dirs for example in load_examples(directory)]
-    texts, truth = [e.text for e in examples], np.array([e.label for e in examples])
-    predicted, risk = decide(model, model.predict_proba(texts))
-    scam, flagged = truth != NORMAL, predicted != NORMAL
-    f1 = []
-    for label in sorted(set(truth)):
-        tp = np.sum((predicted == label) & (truth == label))
-        precision, recall = tp / max(np.sum(predicted == label), 1), tp / max(np.sum(truth == label), 1)
-        f1.append(0 if tp == 0 else 2 * precision * recall / (precision + recall))
-    return {
-        "n": len(texts), "macro_f1": float(np.mean(f1)), "recall": float(flagged[scam].mean()),
-        "fpr": float(flagged[~scam].mean()), "type": float((predicted == truth)[scam].mean()),
-        "ece": reliability(risk, scam).expected_calibration_error,
-    }
+    report = evaluate(detector, [e.text for e in examples], [e.label for e in examples])
+    return {"n": report.size, "macro_f1": report.macro_f1, "recall": report.fraud_recall,
+            "fpr": report.false_positive_rate, "type": report.type_accuracy, "ece": report.calibration_error,
+            "uncertain": report.uncertain_share}
 
 
-def development_set(model: ScamClassifier) -> dict:
+def development_set(detector: Detector) -> dict:
     rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines()]
-    predicted, risk = decide(model, model.predict_proba([row["text"] for row in rows]))
+    predictions = detector.predict([row["text"] for row in rows])
     per = defaultdict(lambda: defaultdict(int))
-    for row, label in zip(rows, predicted):
-        source, flagged = per[row["source"]], label != NORMAL
+    for row, prediction in zip(rows, predictions):
+        source, label = per[row["source"]], prediction.label
         if row["fraud"]:
             source["fraud"] += 1
-            source["caught"] += flagged
+            source["caught"] += prediction.is_scam
             if row["accept"]:
                 source["typed"] += 1
                 source["right"] += label in row["accept"]
         else:
             source["normal"] += 1
-            source["false"] += flagged
-    macro = defaultdict(list)
-    result = {}
+            source["false"] += prediction.is_scam
+    macro, result = defaultdict(list), {}
     for name, counts in sorted(per.items()):
         for key, top, bottom in (("recall", "caught", "fraud"), ("fpr", "false", "normal"), ("type", "right", "typed")):
             if counts[bottom]:
-                value = counts[top] / counts[bottom]
-                result[f"{name}_{key}"] = value
-                macro[key].append(value)
+                result[f"{name}_{key}"] = counts[top] / counts[bottom]
+                macro[key].append(counts[top] / counts[bottom])
     result.update({f"macro_{key}": float(np.mean(values)) for key, values in macro.items()})
-    is_scam = np.array([row["fraud"] for row in rows])
+    risk, is_scam = np.array([p.risk_score for p in predictions]), np.array([row["fraud"] for row in rows])
     result["ece"] = reliability(risk, is_scam).expected_calibration_error
-    low = risk < 0.1
-    result["scams_below_0.1"] = float(is_scam[low].mean()) if low.any() else 0.0
+    result["scams_below_0.1"] = float(is_scam[risk < 0.1].mean()) if (risk < 0.1).any() else 0.0
+    result["uncertain"] = float(np.mean([p.uncertain for p in predictions]))
     return result
 
 
@@ -103,21 +96,25 @@ def main() -> None:
     parser.add_argument("--data", action="append", type=Path, help="training directories (default: training_data)")
     parser.add_argument("--eval", action="append", type=Path, help="eval directories (default: training_data/eval)")
     parser.add_argument("--save", type=Path, help="also save the trained model here")
+    parser.add_argument("--thresholds", default="", help="also report at these scam thresholds, e.g. 0.4,0.5,0.6")
     args = parser.parse_args()
-    data = args.data or [ROOT / "training_data"]
-    examples = [example for directory in data for example in load_examples(directory)]
+    examples = [example for directory in args.data or [ROOT / "training_data"] for example in load_examples(directory)]
+    eval_dirs = args.eval or [ROOT / "training_data" / "eval"]
     started = time.perf_counter()
-    model = ScamClassifier(**parse_params(args.param)).fit([e.text for e in examples], [e.label for e in examples])
+    model = ScamClassifier(**parse_params(args.param)).fit([e.text for e in examples], [e.label for e in examples],
+                                                           groups=slices(examples))
     seconds = time.perf_counter() - started
     if args.save:
         model.save(args.save)
-    own = own_eval(model, args.eval or [ROOT / "training_data" / "eval"])
-    dev = development_set(model) if DEV.exists() else {}
-    print(f"| {args.name} | {len(examples)} | {seconds:.0f}s | {own['macro_f1']:.3f} | {own['recall']:.3f} | "
-          f"{own['fpr']:.3f} | {own['type']:.3f} | {own['ece']:.3f} | {dev.get('macro_recall', 0):.3f} | "
-          f"{dev.get('macro_fpr', 0):.3f} | {dev.get('macro_type', 0):.3f} | {dev.get('ece', 0):.3f} | "
-          f"{dev.get('scams_below_0.1', 0):.2f} |")
-    print(json.dumps({"own": own, "dev": dev}, indent=None, default=float))
+    for threshold in [None, *(float(t) for t in filter(None, args.thresholds.split(",")))]:
+        detector = detector_at(model, threshold)
+        own, dev = own_eval(detector, eval_dirs), development_set(detector) if DEV.exists() else {}
+        name = args.name if threshold is None else f"{args.name} @ {threshold:.2f}"
+        print(f"| {name} | {len(examples)} | {seconds:.0f}s | {own['macro_f1']:.3f} | {own['recall']:.3f} | "
+              f"{own['fpr']:.3f} | {own['type']:.3f} | {own['ece']:.3f} | {dev.get('macro_recall', 0):.3f} | "
+              f"{dev.get('macro_fpr', 0):.3f} | {dev.get('macro_type', 0):.3f} | {dev.get('ece', 0):.3f} | "
+              f"{dev.get('scams_below_0.1', 0):.2f} |")
+        print(json.dumps({"own": own, "dev": dev}, default=float))
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from pathlib import Path
 from .dataset import load_examples
 from .errors import InputError
 from .model import ScamClassifier
-from .training import evaluate_directory
+from .training import evaluate_directory, slices
 from .typology import NORMAL
 from .verdict import Detector
 from .versions import keep, make_current
@@ -100,7 +100,8 @@ def retrain(settings, corrections: list[tuple[str, str]], force: bool = False,
     texts = [e.text for e in examples] + [text for text, _ in corrections]
     labels = [e.label for e in examples] + [label for _, label in corrections]
     notify(f"training a candidate on {len(examples)} corpus messages and {len(corrections)} corrections …")
-    model = ScamClassifier(**current.model.get_params()).fit(texts, labels)
+    groups = slices(examples) + ["corrections"] * len(corrections)
+    model = ScamClassifier(**current.model.get_params()).fit(texts, labels, groups=groups)
     candidate = Detector(model, current.typology, settings.max_text_chars, settings.label_thresholds, current.rules)
     gates = [compare(current, candidate, "eval split", data_dir / "eval"), compare(current, candidate, "gate set", data_dir / "gate")]
     reasons = [reason for gate in gates for reason in gate.broken(settings.gate_tolerance)]

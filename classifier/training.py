@@ -29,7 +29,7 @@ def train(
     if not examples:
         raise DatasetError("no_training_data", path=data_dir)
     notify(f"training on {len(examples)} messages from {data_dir} …")
-    model = ScamClassifier().fit([e.text for e in examples], [e.label for e in examples])
+    model = ScamClassifier().fit([e.text for e in examples], [e.label for e in examples], groups=slices(examples))
     eval_dir = Path(eval_dir) if eval_dir is not None else data_dir / "eval"
     report = None
     if any(eval_dir.glob("*.jsonl")):
@@ -45,12 +45,19 @@ def train(
     return model
 
 
-def evaluate_directory(model: ScamClassifier, eval_dir: str | Path, report_dir: str | Path) -> EvaluationReport:
-    """Evaluate on every ``*.jsonl`` in ``eval_dir`` and write the reports into ``report_dir``."""
+def slices(examples) -> list[str]:
+    """The corpus file each example comes from: one writer's slice (calibration holds slices out)."""
+    return [example.source.rsplit(":", 1)[0] for example in examples]
+
+
+def evaluate_directory(model: ScamClassifier, eval_dir: str | Path, report_dir: str | Path, settings=None) -> EvaluationReport:
+    """Evaluate the verdicts on every ``*.jsonl`` in ``eval_dir`` and write the reports into ``report_dir``."""
     held_out = load_examples(eval_dir)
     if not held_out:
         raise DatasetError("no_eval_data", path=eval_dir)
-    report = evaluate(model, [e.text for e in held_out], [e.label for e in held_out])
+    settings = settings or load_settings()
+    detector = Detector(model, max_text_chars=settings.max_text_chars, label_thresholds=settings.label_thresholds)
+    report = evaluate(detector, [e.text for e in held_out], [e.label for e in held_out])
     write_reports(report, report_dir)
     return report
 
