@@ -23,8 +23,10 @@ from .retrain import retrain
 from .rules import RuleSet
 from .screening import FORMATS, OUTPUT_FORMATS, Engine, ScreenOptions, Summary, format_of, preview, screen, screen_chunks
 from .signals import SIGNAL_NAMES
+from .stages import STAGE_NAMES, stage_view
+from .teaching import compare as compare_types
 from .teaching import examples as examples_for
-from .teaching import top_terms
+from .teaching import learned_words, questions, quiz, teachable, top_terms
 from .training import ensure_model, evaluate_directory, load_or_train, train
 from .typology import NORMAL, Category, Typology, load_typology
 from .verdict import Detector
@@ -48,6 +50,7 @@ __all__ = [
     "RuleSet",
     "SETTINGS",
     "SIGNAL_NAMES",
+    "STAGE_NAMES",
     "STATUSES",
     "ScamClassifier",
     "ScreenOptions",
@@ -57,8 +60,10 @@ __all__ = [
     "Typology",
     "ensure_model",
     "evaluate_directory",
+    "compare_types",
     "examples_for",
     "format_of",
+    "learned_words",
     "load_or_train",
     "load_settings",
     "load_typology",
@@ -66,11 +71,15 @@ __all__ = [
     "model_versions",
     "preview",
     "previous_version",
+    "questions",
+    "quiz",
     "read_manifest",
     "retrain",
     "screen",
     "screen_chunks",
     "screen_frame",
+    "stage_view",
+    "teachable",
     "top_terms",
     "train",
     "validate_corpus",

@@ -34,6 +34,18 @@ class Subtype:
 
 
 @dataclass(frozen=True)
+class Example:
+    """A textbook scam beside a genuine look-alike, and the one thing that tells them apart."""
+
+    scam: str
+    lookalike: str
+    difference: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"scam": self.scam, "lookalike": self.lookalike, "difference": self.difference}
+
+
+@dataclass(frozen=True)
 class Category:
     """One label of the typology, with everything a person needs to understand it."""
 
@@ -47,6 +59,8 @@ class Category:
     advice: tuple[str, ...]
     if_paid: tuple[str, ...]
     subtypes: tuple[Subtype, ...] = ()
+    examples: tuple[Example, ...] = ()
+    source: dict[str, str] | None = None  # {"document": key of Typology.sources, "section": …}
 
     @property
     def is_fraud(self) -> bool:
@@ -64,6 +78,8 @@ class Category:
             "advice": list(self.advice),
             "if_paid": list(self.if_paid),
             "subtypes": [subtype.to_dict() for subtype in self.subtypes],
+            "examples": [example.to_dict() for example in self.examples],
+            "source": self.source,
         }
 
 
@@ -77,6 +93,7 @@ class Typology:
     general_advice: dict[str, Any]
     already_paid: dict[str, Any]
     too_short: dict[str, str]
+    sources: dict[str, dict[str, str]]
 
     @property
     def label_ids(self) -> tuple[str, ...]:
@@ -100,6 +117,7 @@ class Typology:
             "general_advice": self.general_advice,
             "already_paid": self.already_paid,
             "too_short": self.too_short,
+            "sources": self.sources,
         }
 
 
@@ -119,6 +137,8 @@ def _category(entry: dict[str, Any]) -> Category:
                     tuple(sub.get("red_flags") or ()), tuple(sub.get("advice") or ()))
             for sub in entry.get("subtypes") or ()
         ),
+        examples=tuple(Example(**example) for example in entry.get("examples") or ()),
+        source=entry.get("source"),
     )
 
 
@@ -131,6 +151,7 @@ def parse_typology(data: dict[str, Any]) -> Typology:
         general_advice=data["general_advice"],
         already_paid=data["already_paid"],
         too_short=data["too_short"],
+        sources=data["sources"],
     )
 
 

@@ -38,6 +38,7 @@ PHRASINGS = [
     ("公检法没有所谓安全账户", "safe_account", True),  # the word itself; the warning is told apart by the model
     ("账户余额查询请登录手机银行", "safe_account", False),
     ("需要验资五十万才能开户", "safe_account", True),
+    ("线上配合，做个资产清查", "safe_account", True),
     ("公司年底做资金盘点", "safe_account", False),
     ("凡是要求把钱转到安全账户的都是骗子", "transfer_request", False),
     # screen_share
@@ -91,7 +92,17 @@ PHRASINGS = [
     ("正规平台不会让你开通备用金", "credit_for_transfer", False),
     ("房贷每月15号扣款", "credit_for_transfer", False),
     ("把网贷额度借出来转到我给的账户", "credit_for_transfer", True),
+    ("您打开掌上生活，看一下e招贷有没有额度", "credit_for_transfer", True),
+    # scan_or_password
+    ("我给您发个二维码，您用支付宝扫一下", "scan_or_password", True),
+    ("页面上输入支付密码确认", "scan_or_password", True),
+    ("点确认收款就能到账", "scan_or_password", True),
+    ("千万不要扫陌生人发来的二维码", "scan_or_password", False),
+    ("银行不会让您输入密码给任何人", "scan_or_password", False),
+    ("扫码点餐更方便", "scan_or_password", False),
     # secrecy
+    ("现在开始你不能挂电话，不能联系任何人", "secrecy", True),
+    ("找个安静的房间，把门关上", "secrecy", True),
     ("此事保密，不要告诉家人", "secrecy", True),
     ("先别挂电话，我给你转接检察院", "secrecy", True),
     ("这件事别声张，案子还在办", "secrecy", True),

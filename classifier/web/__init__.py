@@ -15,7 +15,7 @@ def create_app(config: dict | None = None) -> Flask:
     (``TESTING``) go to Flask's config as they are. ``config["DETECTOR"]`` injects a loaded
     :class:`~classifier.Detector`; otherwise the model at the ``model_path`` setting is loaded once here.
     """
-    from . import api, errors, metrics, pages, ratelimit, tracing
+    from . import api, errors, metrics, pages, ratelimit, teaching, tracing
     from .context import EXTENSION, InMemoryRequest
 
     config = dict(config or {})
@@ -38,4 +38,5 @@ def create_app(config: dict | None = None) -> Flask:
     ratelimit.register(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(teaching.bp)
     return app

@@ -81,14 +81,16 @@ def category_schema() -> dict:
                    "advice": STRINGS})
     return obj({"id": STRING, "name": STRING, "white_paper_number": NULLABLE_INT, "summary": STRING,
                 "description": STRING, "script": STRINGS, "red_flags": STRINGS, "advice": STRINGS,
-                "if_paid": STRINGS, "subtypes": {"type": "array", "items": subtype}, "model_version": STRING},
+                "if_paid": STRINGS, "subtypes": {"type": "array", "items": subtype},
+                "examples": {"type": "array", "items": obj({"scam": STRING, "lookalike": STRING, "difference": STRING})},
+                "source": {"type": ["object", "null"]}, "model_version": STRING},
                required=["id", "name", "white_paper_number", "summary", "description", "script", "red_flags", "advice",
-                         "if_paid", "subtypes"])
+                         "if_paid", "subtypes", "examples", "source"])
 
 
 def typology_schema() -> dict:
     return obj({"categories": {"type": "array", "items": ref("Category")}, "thresholds": {"type": "object"},
-                "risk_levels": {"type": "object"}, "too_short": {"type": "object"},
+                "risk_levels": {"type": "object"}, "too_short": {"type": "object"}, "sources": {"type": "object"},
                 "general_advice": {"type": "object"}, "already_paid": {"type": "object"}, "model_version": STRING})
 
 

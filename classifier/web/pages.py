@@ -7,7 +7,7 @@ import re
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 from markupsafe import Markup, escape
 
-from classifier import SIGNAL_NAMES, examples_for, top_terms
+from classifier import NORMAL, SIGNAL_NAMES, stage_view
 from classifier.errors import InputError
 
 from . import uploads
@@ -51,13 +51,17 @@ def signal_name(signal_id: str) -> str:
 
 
 def examples() -> list[dict]:
-    """One corpus message per example label, for the "load an example" links."""
-    detector = get_detector()
+    """One textbook example per example type, from the typology data, for the "load an example" links;
+    for 正常信息, the genuine look-alike beside the first of them."""
+    typology = get_detector().typology
     found = []
     for label in EXAMPLE_LABELS:
-        texts = examples_for(detector.model, label, 1)
-        if texts:
-            found.append({"label": label, "name": detector.typology.get(label).name, "text": texts[0]})
+        if label == NORMAL:
+            text = typology.get(EXAMPLE_LABELS[0]).examples[0].lookalike
+        else:
+            text = typology.get(label).examples[0].scam if typology.get(label).examples else ""
+        if text:
+            found.append({"label": label, "name": typology.get(label).name, "text": text})
     return found
 
 
@@ -76,7 +80,8 @@ def check():
     except InputError as error:
         page = render_template("index.html", text=text, examples=examples(), error=error)
         return page, error.status
-    return render_template("index.html", text=text, examples=examples(), result=prediction.to_dict())
+    return render_template("index.html", text=text, examples=examples(), result=prediction.to_dict(),
+                           stages=stage_view(text))
 
 
 @bp.post("/feedback")
@@ -115,28 +120,6 @@ def batch_upload():
     return render_template("batch.html", screening=screening, text_field=text_field,
                            download=uploads.data_uri(screening.csv_bytes) if inline else None,
                            typology=detector.typology)
-
-
-def teaching(category) -> dict:
-    """What the teaching page shows for one category: examples and the terms the model weighs most."""
-    model = get_detector().model
-    return {"category": category, "examples": examples_for(model, category.id, 3), "terms": top_terms(model, category.id, 12)}
-
-
-@bp.get("/typology")
-def typology():
-    sections = [teaching(category) for category in get_detector().typology.categories]
-    return render_template("typology.html", sections=sections,
-                           confusion_matrix=report("confusion_matrix.png") is not None)
-
-
-@bp.get("/typology/<category_id>")
-def category(category_id: str):
-    try:
-        section = teaching(get_detector().typology.get(category_id))
-    except KeyError:
-        raise InputError("unknown_category", id=category_id) from None
-    return render_template("category.html", section=section)
 
 
 @bp.get("/about")

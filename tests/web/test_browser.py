@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -209,3 +210,28 @@ def test_report_a_wrong_verdict_on_the_page_without_keeping_the_text(server, pag
     assert stored.label == "normal" and stored.text is None and stored.source == "page"
     for path in feedback_db.parent.glob("feedback.sqlite3*"):
         assert text.encode() not in path.read_bytes()
+
+
+def test_the_quiz_works_without_javascript(server, browser):
+    context = browser.new_context(java_script_enabled=False, locale="zh-CN")
+    page = context.new_page()
+    page.goto(server + "/quiz?types=loan,credit_repair&n=6")
+    questions = page.locator("fieldset.question")
+    assert questions.count() == 6
+    for index in range(6):
+        questions.nth(index).locator("input[value=scam]").check()
+    page.get_by_role("button", name="交卷").click()
+    page.wait_for_selector("#score")
+    assert re.match(r"答对 \d / 6", page.inner_text("#score"))
+    assert page.locator("section.question").count() == 6
+    context.close()
+
+
+def test_the_card_prints_on_one_page(server, page, tmp_path):
+    page.goto(server + "/typology/impersonate_police/card")
+    page.emulate_media(media="print")
+    assert not page.locator(".screen-only").is_visible()
+    page.screenshot(path=str(tmp_path / "card_print.png"), full_page=True)
+    height = page.evaluate("document.documentElement.scrollHeight")
+    pdf = page.pdf(format="A4", print_background=True)
+    assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1, height  # one A4 page

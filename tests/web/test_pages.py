@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from classifier import examples_for
-
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
@@ -34,11 +32,11 @@ def test_every_page_renders_in_chinese_for_phones(client, path, own_content):
     assert own_content in html  # the page's own content, not only the shared layout
 
 
-def test_index_has_the_form_and_one_click_examples(client, small_model):
+def test_index_has_the_form_and_one_click_examples(client, detector):
     html = page(client, "/")
     assert 'method="post"' in html and 'name="text"' in html
     assert "?example=impersonate_police" in html
-    example = examples_for(small_model, "impersonate_police", 1)[0]
+    example = detector.typology.get("impersonate_police").examples[0].scam  # curated, not the first training row
     assert example in page(client, "/?example=impersonate_police")
     assert page(client, "/?example=not-a-label").count("</textarea>") == 1
 
@@ -194,8 +192,9 @@ def test_typology_teaches_every_category(client, detector):
     for category in detector.typology.categories:
         assert category.name in html
     assert "常见套路" in html and "危险信号" in html and "怎么防范" in html
-    assert examples_for(detector.model, "investment", 1)[0] in html
-    assert "模型最看重的词" in html
+    example = detector.typology.get("investment").examples[0]
+    assert example.scam in html and example.lookalike in html and example.difference in html
+    assert "模型学到的词句" in html
 
 
 def test_one_category_page(client):
@@ -217,7 +216,7 @@ def test_about_and_typology_show_training_reports(make_app, tmp_path, small_mode
     client = make_app(MODEL_PATH=str(tmp_path / "model.joblib")).test_client()
     html = page(client, "/about")
     assert "# 模型说明" in html and "&lt;b&gt;" in html and "macro F1 0.93" in html
-    assert "macro_f1" in html and "0.9312" in html and "abc123" in html
+    assert "宏平均 F1" in html and "0.9312" in html and "abc123" in html and "macro_f1" not in html
     assert 'src="/reports/confusion_matrix.png"' in html
     assert 'src="/reports/confusion_matrix.png"' in page(client, "/typology")
     with client.get("/reports/confusion_matrix.png") as image:  # send_file keeps the file open until closed
