@@ -268,15 +268,18 @@ class SignalCounts(TransformerMixin, BaseEstimator):
         return np.array([f"signal:{SIGNAL_IDS[index]}" for index in self._columns()], dtype=object)
 
 
-def build_features(char_ngram_range: tuple[int, int] = (2, 4), context_cues: bool = True, pinyin: bool = False) -> FeatureUnion:
+def build_features(char_ngram_range: tuple[int, int] = (2, 4), context_cues: bool = True, pinyin: bool = False,
+                   min_df: tuple[int, int] = (2, 3)) -> FeatureUnion:
     """Word TF-IDF (unigrams + bigrams), character n-gram TF-IDF, optionally pinyin-syllable TF-IDF, and
-    signal counts, side by side. The word block comes first (similar examples use it)."""
+    signal counts, side by side. The word block comes first (similar examples use it). ``min_df`` is in how
+    many training messages a word n-gram and a character n-gram must occur to become a feature."""
+    word_min_df, char_min_df = min_df
     blocks = [
-        ("words", JiebaTfidfVectorizer(ngram_range=(1, 2), min_df=2, max_df=0.5, sublinear_tf=True, dtype=np.float32)),
-        ("chars", CharTfidfVectorizer(ngram_range=char_ngram_range, min_df=3, max_df=0.5, sublinear_tf=True,
+        ("words", JiebaTfidfVectorizer(ngram_range=(1, 2), min_df=word_min_df, max_df=0.5, sublinear_tf=True, dtype=np.float32)),
+        ("chars", CharTfidfVectorizer(ngram_range=char_ngram_range, min_df=char_min_df, max_df=0.5, sublinear_tf=True,
                                       dtype=np.float32)),
     ]
     if pinyin:
-        blocks.append(("pinyin", PinyinTfidfVectorizer(ngram_range=(2, 3), min_df=3, max_df=0.5, sublinear_tf=True,
+        blocks.append(("pinyin", PinyinTfidfVectorizer(ngram_range=(2, 3), min_df=char_min_df, max_df=0.5, sublinear_tf=True,
                                                         dtype=np.float32)))
     return FeatureUnion([*blocks, ("signals", SignalCounts(context_cues))])

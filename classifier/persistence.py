@@ -79,7 +79,7 @@ def save(model, path: str | Path, metrics: dict | None = None, data_hash: str | 
          extra: dict | None = None) -> dict:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump(model, path)  # uncompressed: loads several times faster
+    joblib.dump(model, path, compress=("zlib", 3))  # a third of the size, about 0.1 s more to load
     manifest = {
         "format": MANIFEST_FORMAT,
         "artefact": path.name,

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from classifier import InputError, ScamClassifier
+from classifier.model import EXAMPLE_MAX_CHARS, example_sample
 from classifier.normalise import normalise, normalise_all
 
 POLICE = "我是公安局的警官，你涉嫌洗钱，请把钱转入安全账户配合核查，不要告诉家人。"
@@ -68,3 +69,27 @@ def test_the_fast_path_equals_the_scikit_learn_pipeline(small_model, corpus):
     assert np.allclose(small_model.predict_proba(texts), small_model.pipeline_.predict_proba(texts), rtol=0, atol=1e-9)
     union = small_model.pipeline_.named_steps["features"].transform(normalise_all(texts))
     assert (small_model.features(normalise_all(texts)) != union).nnz == 0
+
+
+def test_saving_keeps_the_probabilities_that_loading_gives(small_model, corpus, tmp_path):
+    # The artefact stores the weights in half precision: after save() the model in memory must
+    # already be exactly what loading the artefact gives, and both close to the model before saving.
+    import copy
+
+    texts = [row["text"] for row in corpus[:40]]
+    model = copy.deepcopy(small_model)
+    before = model.predict_proba(texts)
+    model.save(tmp_path / "model.joblib")
+    loaded = ScamClassifier.load(tmp_path / "model.joblib")
+    np.testing.assert_array_equal(model.predict_proba(texts), loaded.predict_proba(texts))
+    np.testing.assert_allclose(loaded.predict_proba(texts), before, atol=2e-3)
+    assert list(loaded.predict(texts)) == list(small_model.predict(texts))
+
+
+def test_similar_examples_are_a_fixed_sample_of_short_messages():
+    texts = ["短" * 10] * 6 + ["长" * (EXAMPLE_MAX_CHARS + 1)] * 2 + ["短信"] * 3
+    labels = ["loan"] * 8 + ["normal"] * 3
+    chosen = example_sample(texts, labels, per_label=4)
+    assert chosen == example_sample(texts, labels, per_label=4)
+    assert [labels[i] for i in chosen].count("loan") == 4 and [labels[i] for i in chosen].count("normal") == 3
+    assert all(len(texts[i]) <= EXAMPLE_MAX_CHARS for i in chosen)
