@@ -162,6 +162,20 @@ def count_table(examples: list[Example], labels: tuple[str, ...]) -> list[str]:
     return rows
 
 
+LENGTH_BANDS = ((0, 60, "short (<60)"), (60, 300, "medium (60–299)"), (300, 10**9, "long (300+)"))
+
+
+def band_table(examples: list[Example], labels: tuple[str, ...]) -> list[str]:
+    """Markdown table of counts per label × length band."""
+    counts = Counter(
+        (example.label, name) for example in examples for low, high, name in LENGTH_BANDS if low <= len(example.text) < high
+    )
+    rows = ["| label | " + " | ".join(name for _, _, name in LENGTH_BANDS) + " |", "|" + "---|" * (len(LENGTH_BANDS) + 1)]
+    for label in labels:
+        rows.append(f"| {label} | " + " | ".join(str(counts[(label, name)]) for _, _, name in LENGTH_BANDS) + " |")
+    return rows
+
+
 def length_table(examples: list[Example]) -> list[str]:
     lengths = np.array([len(example.text) for example in examples])
     rows = ["| characters | messages |", "|---|---|"]
@@ -214,6 +228,8 @@ def validate(train_dir: Path | str, eval_dir: Path | str | None = None) -> Repor
     for split, examples in (("train", train), ("eval", evaluation)):
         report.lines.append(f"\n## {split}: {len(examples)} messages\n")
         report.lines.extend(count_table(examples, labels))
+        report.lines.append("")
+        report.lines.extend(band_table(examples, labels))
         report.lines.append("")
         report.lines.extend(length_table(examples))
         _check_split(examples, split, labels, report)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from classifier.dataset import DatasetError, load_examples, near_duplicate_pairs, validate
+from classifier.dataset import DatasetError, Example, band_table, load_examples, near_duplicate_pairs, validate
 
 CORPUS = Path(__file__).parent.parent / "training_data"
 
@@ -18,6 +18,14 @@ def real_report():
 
 def test_real_corpus_passes_every_rule(real_report):
     assert real_report.errors == []
+
+
+def test_band_table_counts_each_message_in_exactly_one_length_band():
+    examples = [Example(text="短" * length, label=label, register="chat", source="t")
+                for length, label in ((5, "loan"), (59, "loan"), (60, "loan"), (299, "normal"), (300, "normal"))]
+    rows = band_table(examples, ("loan", "normal"))
+    assert rows[2] == "| loan | 2 | 1 | 0 |"
+    assert rows[3] == "| normal | 0 | 1 | 1 |"
 
 
 @pytest.fixture
