@@ -47,3 +47,17 @@ def test_a_missing_text_column_fails_before_any_job(spark, saved_model):
 
     with pytest.raises(InputError, match="content"):
         screen_dataframe(spark.createDataFrame([(1, "你好")], "id long, content string"), model_path=str(saved_model))
+
+
+def test_the_spark_job_screens_a_jsonl_file_into_parquet(spark, saved_model, tmp_path):
+    import json
+
+    from classifier.spark_job import main
+
+    source = tmp_path / "messages.jsonl"
+    source.write_text("".join(json.dumps({"id": i, "text": text}, ensure_ascii=False) + "\n"
+                              for i, text in enumerate([SCAM, "周末一起吃饭", ""])), encoding="utf-8")
+    assert main([str(source), str(tmp_path / "screened.parquet"), "--model", str(saved_model)]) == 0
+    rows = {row["id"]: row for row in spark.read.parquet(str(tmp_path / "screened.parquet")).collect()}
+    assert rows[0]["label"] == "mule_recruitment" and rows[1]["label"] == "normal"
+    assert rows[2]["error"].startswith("empty_text") and len(rows) == 3
