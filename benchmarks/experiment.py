@@ -2,6 +2,11 @@
 
     python benchmarks/experiment.py --name svm --param linear=svm --param C=0.3 [--data DIR ...] [--save PATH]
                                     [--thresholds 0.4,0.5,0.6]
+    python benchmarks/experiment.py --name shipped --model models/scam_classifier.joblib \
+                                    --reliability models/reliability.png
+
+``--model`` scores a saved model instead of training one; ``--reliability`` draws the reliability diagram of
+the own eval split and the development set together.
 
 Prints one table row: own eval (macro-F1, fraud recall, FPR, type accuracy, calibration error) beside the
 development set (per-source recall, FPR and type accuracy with the same definitions as
@@ -23,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from classifier import Detector, ScamClassifier, load_typology
-from classifier.calibration import reliability
+from classifier.calibration import plot_reliability, reliability
 from classifier.dataset import load_examples
 from classifier.evaluation import evaluate
 from classifier.training import slices
@@ -44,7 +49,7 @@ def detector_at(model: ScamClassifier, threshold: float | None) -> Detector:
 def own_eval(detector: Detector, eval_dirs: list[Path]) -> dict:
     examples = [example for directory in eval_dirs for example in load_examples(directory)]
     report = evaluate(detector, [e.text for e in examples], [e.label for e in examples])
-    return {"n": report.size, "macro_f1": report.macro_f1, "recall": report.fraud_recall,
+    return {"curve": report.calibration, "n": report.size, "macro_f1": report.macro_f1, "recall": report.fraud_recall,
             "fpr": report.false_positive_rate, "type": report.type_accuracy, "ece": report.calibration_error,
             "uncertain": report.uncertain_share}
 
@@ -72,7 +77,8 @@ def development_set(detector: Detector) -> dict:
                 macro[key].append(counts[top] / counts[bottom])
     result.update({f"macro_{key}": float(np.mean(values)) for key, values in macro.items()})
     risk, is_scam = np.array([p.risk_score for p in predictions]), np.array([row["fraud"] for row in rows])
-    result["ece"] = reliability(risk, is_scam).expected_calibration_error
+    result["curve"] = reliability(risk, is_scam)
+    result["ece"] = result["curve"].expected_calibration_error
     result["scams_below_0.1"] = float(is_scam[risk < 0.1].mean()) if (risk < 0.1).any() else 0.0
     result["uncertain"] = float(np.mean([p.uncertain for p in predictions]))
     return result
@@ -97,12 +103,17 @@ def main() -> None:
     parser.add_argument("--eval", action="append", type=Path, help="eval directories (default: training_data/eval)")
     parser.add_argument("--save", type=Path, help="also save the trained model here")
     parser.add_argument("--thresholds", default="", help="also report at these scam thresholds, e.g. 0.4,0.5,0.6")
+    parser.add_argument("--model", type=Path, help="score this saved model instead of training one")
+    parser.add_argument("--reliability", type=Path, help="write the reliability diagram (own eval + development set)")
     args = parser.parse_args()
     examples = [example for directory in args.data or [ROOT / "training_data"] for example in load_examples(directory)]
     eval_dirs = args.eval or [ROOT / "training_data" / "eval"]
     started = time.perf_counter()
-    model = ScamClassifier(**parse_params(args.param)).fit([e.text for e in examples], [e.label for e in examples],
-                                                           groups=slices(examples))
+    if args.model:
+        model = ScamClassifier.load(args.model)
+    else:
+        model = ScamClassifier(**parse_params(args.param)).fit([e.text for e in examples], [e.label for e in examples],
+                                                               groups=slices(examples))
     seconds = time.perf_counter() - started
     if args.save:
         model.save(args.save)
@@ -114,6 +125,9 @@ def main() -> None:
               f"{own['fpr']:.3f} | {own['type']:.3f} | {own['ece']:.3f} | {dev.get('macro_recall', 0):.3f} | "
               f"{dev.get('macro_fpr', 0):.3f} | {dev.get('macro_type', 0):.3f} | {dev.get('ece', 0):.3f} | "
               f"{dev.get('scams_below_0.1', 0):.2f} |")
+        curves = {"own eval split": own.pop("curve"), **({"development set": dev.pop("curve")} if dev else {})}
+        if args.reliability and threshold is None:
+            plot_reliability(curves, args.reliability, "Reliability of the risk score")
         print(json.dumps({"own": own, "dev": dev}, default=float))
 
 

@@ -4,13 +4,17 @@ The plain approach is what one would write first: ``jieba.lcut`` + ``TfidfVector
 ``LogisticRegression``, trained here on the same corpus. Both run in the same session, each
 measurement in a fresh subprocess, so the ratios hold even when absolute times are noisy.
 
-    python benchmarks/throughput.py [--messages 100000] [--model models/scam_classifier.joblib]
+    python benchmarks/throughput.py [--messages 100000] [--model models/scam_classifier.joblib] [--spark]
+
+``--spark`` adds the Spark path (``classifier/spark_job.py`` in local mode, ``local[2]``) on the same rows
+beside the single-process ``screen``; it needs pyspark and Java.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -20,7 +24,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LENGTH_RANGE = (80, 120)  # "messages of about 100 characters"
+LENGTH_RANGE = (20, 200)  # SMS and chat messages up to 200 characters
 
 
 def jieba_words(text: str) -> list[str]:
@@ -30,7 +34,7 @@ def jieba_words(text: str) -> list[str]:
 
 
 def messages(count: int) -> list[str]:
-    """Corpus messages of about 100 characters, repeated to ``count`` (neither model caches results)."""
+    """Corpus messages of 20–200 characters, repeated to ``count`` (neither model caches results)."""
     texts = []
     for path in sorted((ROOT / "training_data").rglob("*.jsonl")):
         with open(path, encoding="utf-8") as handle:
@@ -157,6 +161,39 @@ def screen_ours(model: str, data: str, jobs: int) -> float:
     return rows / (time.perf_counter() - started)
 
 
+def cold_start_ours(model: str) -> float:
+    """Seconds for ``scam-classifier classify`` of one message, from process start to verdict (median of 3)."""
+    command = [sys.executable, "-m", "classifier", "--model", model, "classify", "您的账户存在异常，请点击链接验证"]
+    return statistics.median(_timed_run(command) for _ in range(3))
+
+
+def cold_start_plain(model: str) -> float:
+    """The same for the plain approach: a script that loads its model and classifies one message."""
+    script = (f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r}); import throughput, joblib, jieba; "
+              f"jieba.setLogLevel(60); print(joblib.load({model!r}).predict(['您的账户存在异常，请点击链接验证']))")
+    return statistics.median(_timed_run([sys.executable, "-c", script]) for _ in range(3))
+
+
+def _timed_run(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    return time.perf_counter() - started
+
+
+def screen_spark(model: Path, data: Path, out: Path) -> float:
+    """The Spark job in local mode on the same JSON lines, end to end (JVM start-up included)."""
+    script = ("import sys; from pyspark.sql import SparkSession; "
+              "SparkSession.builder.master('local[2]').config('spark.ui.enabled', 'false').getOrCreate(); "
+              "from classifier.spark_job import main; sys.exit(main(sys.argv[1:]))")
+    environment = {**os.environ, "PYSPARK_PYTHON": sys.executable}
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", script, str(data), str(out), "--model", str(model)], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=environment)
+    with open(data, encoding="utf-8") as handle:
+        rows = sum(1 for _ in handle)
+    return rows / (time.perf_counter() - started)
+
+
 def child(argv: list[str]) -> None:
     kind, model, data = argv
     print(json.dumps(measure_model(kind, model, data)))
@@ -174,6 +211,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--messages", type=int, default=100000)  # enough that start-up (~2 s) does not dominate
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "scam_classifier.joblib")
+    parser.add_argument("--spark", action="store_true", help="also run the Spark job in local mode")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -195,6 +233,8 @@ def main() -> None:
     ours["screen_2"] = screen_ours(str(args.model), str(jsonl), 2)
     plain["screen_1"] = screen_plain(str(plain_model), str(jsonl), 1)
     plain["screen_2"] = screen_plain(str(plain_model), str(jsonl), 2)
+    ours["cold_start_s"] = cold_start_ours(str(args.model))
+    plain["cold_start_s"] = cold_start_plain(str(plain_model))
     ours["size_mb"] = args.model.stat().st_size / 2**20
     plain["size_mb"] = plain_model.stat().st_size / 2**20
 
@@ -205,6 +245,7 @@ def main() -> None:
         ("single-message latency p50 (ms)", "latency_p50_ms", "{:.2f}", False),
         ("single-message latency p99 (ms)", "latency_p99_ms", "{:.2f}", False),
         ("model load time (s)", "load_s", "{:.2f}", False),
+        ("CLI cold start, `classify` one message (s)", "cold_start_s", "{:.2f}", False),
         ("model size on disk (MB)", "size_mb", "{:.1f}", False),
         (f"peak memory, load + {len(texts):,} predictions (MB)", "peak_rss_mb", "{:.0f}", False),
     ]
@@ -215,6 +256,10 @@ def main() -> None:
         ratio = ours[key] / plain[key] if higher_is_better else plain[key] / ours[key]
         print(f"| {title} | {shape.format(ours[key])} | {shape.format(plain[key])} | {ratio:.2f}× |")
     print(f"| full explanation, p50 (ms) | {ours['explain_p50_ms']:.2f} | — | |")
+    if args.spark:
+        spark = screen_spark(args.model, jsonl, work / "screened.parquet")
+        print(f"| Spark job, local[2] (msg/s) | {spark:,.0f} | — | {spark / ours['screen_1']:.2f}× "
+              "the 1-process `screen` |")
 
 
 if __name__ == "__main__":
