@@ -43,7 +43,7 @@ class ScamClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, C: float = 0.3, class_balance: float = 0.5, calibration_folds: int = 5, linear: str = "svm",
                  char_ngram_range: tuple[int, int] = (1, 4), context_cues: bool = False, pinyin: bool = False,
-                 calibrate_across_groups: bool = True, min_df: tuple[int, int] = (2, 3), examples_per_label: int = 200):
+                 calibrate_across_groups: bool = True, min_df: tuple[int, int] = (3, 5), examples_per_label: int = 200):
         self.C = C
         self.class_balance = class_balance
         self.calibration_folds = calibration_folds

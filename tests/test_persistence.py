@@ -17,10 +17,11 @@ def test_round_trip_gives_identical_probabilities(small_model, saved_model):
 
 def test_version_is_derived_from_data_parameters_and_libraries(corpus, small_model, saved_model, tmp_path):
     texts, labels = [row["text"] for row in corpus], [row["label"] for row in corpus]
-    again = ScamClassifier(calibration_folds=2).fit(texts, labels)
+    params = small_model.get_params()
+    again = ScamClassifier(**params).fit(texts, labels)
     assert again.save(tmp_path / "again.joblib")["model_version"] == small_model.version
-    other_data = ScamClassifier(calibration_folds=2).fit(texts[1:], labels[1:])
-    other_parameters = ScamClassifier(calibration_folds=2, C=1.0).fit(texts, labels)
+    other_data = ScamClassifier(**params).fit(texts[1:], labels[1:])
+    other_parameters = ScamClassifier(**{**params, "C": 1.0}).fit(texts, labels)
     versions = {other.save(tmp_path / f"{name}.joblib")["model_version"]
                 for name, other in (("data", other_data), ("parameters", other_parameters))}
     assert small_model.version not in versions and len(versions) == 2
