@@ -262,7 +262,7 @@ class SignalCounts(TransformerMixin, BaseEstimator):
 
     def transform(self, texts):
         counts = np.array([signal_counts(text) for text in texts], dtype=np.float64).reshape(len(texts), -1)
-        return sparse.csr_matrix(np.log1p(counts[:, self._columns()]))
+        return sparse.csr_matrix(np.log1p(counts[:, self._columns()]).astype(np.float32))  # like the TF-IDF blocks
 
     def get_feature_names_out(self, input_features=None):
         return np.array([f"signal:{SIGNAL_IDS[index]}" for index in self._columns()], dtype=object)
