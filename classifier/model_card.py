@@ -14,6 +14,14 @@ typology (plus the 帮信 "mule recruitment" chain), and gives prevention advice
 judgement and a platform's triage queue; it is not proof that a message is or is not fraud, and it
 must not be used to punish senders automatically."""
 
+KNOWN_GAPS = """\
+- Written by a few hands: real scam calls ramble, real chats carry system lines, stickers and typos that the
+  corpus imitates only partly; genuine chat texts unlike ours are flagged more often (README → Evaluation).
+- E-mail and notice are thinner than the other registers for most fraud labels; `other_fraud` has few long
+  messages; `ride_hailing_cash`, `holiday_voucher` and `photo_blackmail` have few short ones.
+- One-line messages are ambiguous: a genuine "transfer 500 to the landlord for me" shares every word with
+  the scam."""
+
 LIMITATIONS = """\
 - Trained on messages written for this project, not on real intercepted traffic: wording it has never
   seen, new scam scripts and very short messages are less reliable. Watch the `uncertain` flag.
@@ -24,6 +32,13 @@ LIMITATIONS = """\
   score is a ranking signal more than an exact probability (on the development set, where most messages
   are scams, it is too low: of messages scored 0.3–0.4, about 80% were scams).
 - The explanation is exact for the linear score beneath the calibration, not for the probability."""
+
+
+def _register_rows(examples) -> list[str]:
+    counts = Counter(getattr(example, "register", "") for example in examples)
+    registers = [register for register in ("sms", "chat", "call", "email", "notice", "post") if counts[register]]
+    return ["| " + " | ".join(registers) + " |", "|" + "---|" * len(registers),
+            "| " + " | ".join(str(counts[register]) for register in registers) + " |"]
 
 
 def _label_rows(classifier, counts: Counter, report) -> list[str]:
@@ -73,6 +88,14 @@ def render_model_card(classifier, examples, report) -> str:
         f"{len(examples)} training messages; see `training_data/README.md` for how they were written.",
         "",
         *_label_rows(classifier, counts, report),
+        "",
+        "Registers covered (training messages; counts per label × register and length band: `scam-classifier validate`):",
+        "",
+        *_register_rows(examples),
+        "",
+        "Known gaps:",
+        "",
+        KNOWN_GAPS,
         "",
         "## Evaluation",
         "",
