@@ -66,6 +66,18 @@ class ScamClassifier(ClassifierMixin, BaseEstimator):
         counts = Counter(labels)
         return {label: (len(labels) / (len(counts) * count)) ** self.class_balance for label, count in counts.items()}
 
+    def calibration_split(self, texts: list[str], labels: list[str], groups: Sequence[str]) -> list | None:
+        """Folds that hold out whole slices, or None (stratified folds) when there are too few slices or a
+        fold would train without some label: after corrections relabel many texts, a label can live in
+        one slice, and a temperature fitted without that label learns nothing about it."""
+        if len(set(groups)) < self.calibration_folds:
+            return None
+        folds = list(GroupKFold(n_splits=self.calibration_folds).split(texts, labels, list(groups)))
+        every_label = set(labels)
+        if any({labels[index] for index in train} != every_label for train, _ in folds):
+            return None
+        return folds
+
     def linear_layer(self):
         if self.linear == "svm":
             return LinearSVC(C=self.C)  # decision scores; the temperature turns them into probabilities
@@ -91,9 +103,7 @@ class ScamClassifier(ClassifierMixin, BaseEstimator):
         as sure of themselves as they are on its own writers' words."""
         texts, labels = list(texts), list(labels)
         _check_training_data(texts, labels)
-        cv = None
-        if groups is not None and self.calibrate_across_groups and len(set(groups)) >= self.calibration_folds:
-            cv = list(GroupKFold(n_splits=self.calibration_folds).split(texts, labels, list(groups)))
+        cv = self.calibration_split(texts, labels, groups) if groups is not None and self.calibrate_across_groups else None
         weights = self.class_weights(labels)  # as sample weights: calibration refits on encoded labels
         sample_weight = np.array([weights[label] for label in labels])
         self.pipeline_ = self.build_pipeline(cv).fit(texts, labels, classifier__sample_weight=sample_weight)

@@ -94,3 +94,15 @@ def test_similar_examples_are_a_fixed_sample_of_short_messages():
     assert chosen == example_sample(texts, labels, per_label=4)
     assert [labels[i] for i in chosen].count("loan") == 4 and [labels[i] for i in chosen].count("normal") == 3
     assert all(len(texts[i]) <= EXAMPLE_MAX_CHARS for i in chosen)
+
+
+def test_calibration_holds_out_whole_slices_unless_a_label_would_go_missing(corpus):
+    texts, labels = [row["text"] for row in corpus], [row["label"] for row in corpus]
+    model = ScamClassifier(calibration_folds=2)
+    spread = [f"slice{index % 4}" for index in range(len(texts))]
+    folds = model.calibration_split(texts, labels, spread)
+    assert len(folds) == 2 and all(set(spread[i] for i in train).isdisjoint(spread[i] for i in test) for train, test in folds)
+    # One label only in its own slice: a grouped fold would train without it.
+    alone = [label if label == labels[0] else group for label, group in zip(labels, spread)]
+    assert model.calibration_split(texts, labels, alone) is None
+    assert model.calibration_split(texts, labels, ["one", "two"] * (len(texts) // 2) + ["one"] * (len(texts) % 2)) is not None
