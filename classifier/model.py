@@ -80,7 +80,8 @@ class ScamClassifier(ClassifierMixin, BaseEstimator):
 
     def linear_layer(self):
         if self.linear == "svm":
-            return LinearSVC(C=self.C)  # decision scores; the temperature turns them into probabilities
+            # decision scores (the temperature turns them into probabilities); liblinear shuffles, so seed it
+            return LinearSVC(C=self.C, random_state=0)
         return LogisticRegression(C=self.C, max_iter=3000)
 
     def build_pipeline(self, cv=None) -> Pipeline:
