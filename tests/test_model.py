@@ -101,7 +101,7 @@ def test_calibration_holds_out_whole_slices_unless_a_label_would_go_missing(corp
     model = ScamClassifier(calibration_folds=2)
     spread = [f"slice{index % 4}" for index in range(len(texts))]
     folds = model.calibration_split(texts, labels, spread)
-    assert len(folds) == 2 and all(set(spread[i] for i in train).isdisjoint(spread[i] for i in test) for train, test in folds)
+    assert len(folds) == 2 and all({spread[i] for i in train}.isdisjoint(spread[i] for i in test) for train, test in folds)
     # One label only in its own slice: a grouped fold would train without it.
     alone = [label if label == labels[0] else group for label, group in zip(labels, spread)]
     assert model.calibration_split(texts, labels, alone) is None
