@@ -11,6 +11,7 @@ import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import chain, islice
 from pathlib import Path
 from typing import IO
@@ -95,12 +96,19 @@ class Engine:
     jobs: int = 1
     settings: object | None = None  # what the workers build their detectors with (text limit, thresholds, key)
 
+    @cached_property
+    def worker_settings(self):
+        return self.settings or load_settings()
+
+    @cached_property
+    def manifest(self) -> dict:
+        """The model file's manifest, verified once: the parent checks the file the workers will load."""
+        return verify(self.model_path, self.worker_settings.model_key)
+
     def describe(self) -> dict:
         """What produced the results: the model version and the decision thresholds (batch metadata)."""
         if self.jobs > 1:
-            settings = self.settings or load_settings()
-            manifest = verify(self.model_path, settings.model_key)
-            version, label_thresholds = manifest["model_version"], settings.label_thresholds
+            version, label_thresholds = self.manifest["model_version"], self.worker_settings.label_thresholds
         else:
             version, label_thresholds = self.detector.version, self.detector.label_thresholds
         levels = load_typology().thresholds["risk_levels"]
@@ -108,9 +116,8 @@ class Engine:
 
     def classify(self, records) -> Iterator[Record]:
         if self.jobs > 1:
-            settings = self.settings or load_settings()
-            verify(self.model_path, settings.model_key)
-            return in_workers(self.model_path, settings, records, self.jobs)
+            self.manifest  # noqa: B018 -- fail before any row is read if the file does not match its manifest
+            return in_workers(self.model_path, self.worker_settings, records, self.jobs)
         return in_process(self.detector, records)
 
 
@@ -147,12 +154,18 @@ def screened(source: IO[bytes], options: ScreenOptions, engine: Engine):
         stream.detach()
 
 
+def require_text_column(field: str, columns) -> None:
+    """Fail at once, naming the columns there are, when a table or frame has no ``field`` column."""
+    columns = list(columns)
+    if field not in columns:
+        raise InputError("missing_text_column", field=field, found=", ".join(map(str, columns)) or "(none)")
+
+
 def _text_field_present(options: ScreenOptions, header: list[str] | None, records: Iterator[Record]) -> Iterator[Record]:
     """The records, unless the input plainly lacks the text field: a CSV header without it, or JSON lines
     whose first objects (up to ``FIELD_SAMPLE``) all lack it. Later rows without it are row errors."""
     if header is not None:
-        if options.text_field not in header:
-            raise InputError("missing_text_column", field=options.text_field, found=", ".join(header) or "(none)")
+        require_text_column(options.text_field, header)
         return records
     first = list(islice(records, FIELD_SAMPLE))
     objects = [record for record in first if record.error is None or record.error.code == "missing_field"]
