@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .screening import require_text_column
 from .screening.workers import result_fields
 from .screening.writers import RESULT_FIELDS, result_names
 
@@ -22,8 +23,7 @@ def screen_frame(frame, text_column: str = "text", detector=None):
     from .errors import InputError
     from .verdict import Detector
 
-    if text_column not in frame.columns:
-        raise InputError("missing_text_column", field=text_column, found=", ".join(map(str, frame.columns)) or "(none)")
+    require_text_column(text_column, frame.columns)
     detector = detector or Detector.load()
     texts = [None if _missing(value) else value for value in frame[text_column].tolist()]
     rows: list[dict[str, Any]] = []

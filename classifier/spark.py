@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .screening import require_text_column
 from .screening.writers import RESULT_FIELDS, result_names
 
 _detectors: dict[str, object] = {}  # per executor process: model path → loaded detector
@@ -49,11 +50,9 @@ def screen_dataframe(frame, text_column: str = "text", model_path: str | None = 
     """``frame`` with the batch result columns added, computed partition by partition on the executors."""
     from pyspark.sql.types import StructType
 
-    from .errors import InputError
     from .frames import screen_frame
 
-    if text_column not in frame.columns:
-        raise InputError("missing_text_column", field=text_column, found=", ".join(frame.columns) or "(none)")
+    require_text_column(text_column, frame.columns)
     names = result_names(frame.columns)
     added = result_schema()
     for field in added:
