@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from classifier.errors import InputError
 
 from . import openapi
-from .context import get_detector, get_feedback_store
+from .context import get_detector, get_feedback_store, known_category
 from .metrics import count_verdicts
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -193,11 +193,7 @@ def typology():
 
 @bp.get("/typology/<category_id>")
 def category(category_id: str):
-    detector = get_detector()
-    try:
-        return jsonify({**detector.typology.get(category_id).to_dict(), "model_version": detector.version})
-    except KeyError:
-        raise InputError("unknown_category", id=category_id) from None
+    return jsonify({**known_category(category_id).to_dict(), "model_version": get_detector().version})
 
 
 @bp.get("/health")

@@ -1,4 +1,4 @@
-"""What the views share: the loaded detector, where its reports live, and an in-memory request."""
+"""What the views share: the loaded detector and its categories, where its reports live, and an in-memory request."""
 
 from __future__ import annotations
 
@@ -19,6 +19,16 @@ class InMemoryRequest(Request):
 
 def get_detector():
     return current_app.extensions[EXTENSION]
+
+
+def known_category(category_id: str):
+    """The typology's category with this id; an unknown id is the 404 ``unknown_category`` (API and pages)."""
+    from classifier.errors import InputError
+
+    try:
+        return get_detector().typology.get(category_id)
+    except KeyError:
+        raise InputError("unknown_category", id=category_id) from None
 
 
 def get_feedback_store():

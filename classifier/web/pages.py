@@ -56,12 +56,13 @@ def examples() -> list[dict]:
     typology = get_detector().typology
     found = []
     for label in EXAMPLE_LABELS:
+        category = typology.get(label)
         if label == NORMAL:
             text = typology.get(EXAMPLE_LABELS[0]).examples[0].lookalike
         else:
-            text = typology.get(label).examples[0].scam if typology.get(label).examples else ""
+            text = category.examples[0].scam if category.examples else ""
         if text:
-            found.append({"label": label, "name": typology.get(label).name, "text": text})
+            found.append({"label": label, "name": category.name, "text": text})
     return found
 
 

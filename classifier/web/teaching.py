@@ -12,7 +12,7 @@ from flask import Blueprint, render_template, request
 from classifier import compare_types, examples_for, learned_words, questions, quiz, teachable
 from classifier.errors import InputError
 
-from .context import get_detector, report
+from .context import get_detector, known_category, report
 
 bp = Blueprint("teaching", __name__)
 DEFAULT_QUESTIONS, MAX_QUESTIONS = 10, 30
@@ -24,13 +24,6 @@ def section(category) -> dict:
             "words": learned_words(model, category.id, 12)}
 
 
-def known(category_id: str):
-    try:
-        return get_detector().typology.get(category_id)
-    except KeyError:
-        raise InputError("unknown_category", id=category_id) from None
-
-
 @bp.get("/typology")
 def typology():
     sections = [section(category) for category in get_detector().typology.categories]
@@ -39,12 +32,12 @@ def typology():
 
 @bp.get("/typology/<category_id>")
 def category(category_id: str):
-    return render_template("category.html", section=section(known(category_id)))
+    return render_template("category.html", section=section(known_category(category_id)))
 
 
 @bp.get("/typology/<category_id>/card")
 def card(category_id: str):
-    category = known(category_id)
+    category = known_category(category_id)
     if not category.is_fraud:
         raise InputError("unknown_category", id=category_id)
     return render_template("card.html", c=category)
@@ -57,14 +50,14 @@ def compare():
     first, second = request.args.get("a", ""), request.args.get("b", "")
     if not first and not second:
         return render_template("compare.html", types=types, comparison=None)
-    known(first), known(second)
+    known_category(first), known_category(second)
     return render_template("compare.html", types=types, comparison=compare_types(detector.typology, detector.model, first, second))
 
 
 def _chosen_types() -> list[str]:
     ids = [part for part in request.args.get("types", "").split(",") if part]
     for category_id in ids:
-        known(category_id)
+        known_category(category_id)
     return ids
 
 
