@@ -41,10 +41,11 @@ def keep(model_path: str | Path, saved: str | Path) -> Path:
     saved = Path(saved)
     target = versions_dir(model_path) / read_manifest(saved)["model_version"]
     target.mkdir(parents=True, exist_ok=True)
-    for source in (saved, manifest_path(saved), *(saved.parent / name for name in REPORTS)):
+    copies = [(saved, Path(model_path).name), (manifest_path(saved), manifest_path(model_path).name)]
+    copies += [(saved.parent / name, name) for name in REPORTS]
+    for source, name in copies:
         if source.exists():
-            shutil.copyfile(source, target / (Path(model_path).name if source == saved else
-                                              manifest_path(model_path).name if source == manifest_path(saved) else source.name))
+            shutil.copyfile(source, target / name)
     return target / Path(model_path).name
 
 
