@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from classifier import Detector, ScamClassifier, load_typology
+from classifier import CompiledModel, Detector, ScamClassifier, load_typology
 from classifier.calibration import plot_reliability, reliability
 from classifier.dataset import load_examples
 from classifier.evaluation import evaluate
@@ -110,7 +110,7 @@ def main() -> None:
     eval_dirs = args.eval or [ROOT / "training_data" / "eval"]
     started = time.perf_counter()
     if args.model:
-        model = ScamClassifier.load(args.model)
+        model = CompiledModel.load(args.model)
     else:
         model = ScamClassifier(**parse_params(args.param)).fit([e.text for e in examples], [e.label for e in examples],
                                                                groups=slices(examples))

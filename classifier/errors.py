@@ -85,7 +85,7 @@ _KINDS = (
     ErrorKind("model_version_mismatch", 503,
               "{path} was built with other library versions ({mismatched}); retrain it with 'scam-classifier train'",
               "模型与当前软件版本不匹配，请联系管理员。"),
-    ErrorKind("not_a_model", 503, "{path} does not hold a ScamClassifier", "模型文件有误，请联系管理员。"),
+    ErrorKind("not_a_model", 503, "{path} does not hold a saved scam classifier", "模型文件有误，请联系管理员。"),
     # Corrections, retraining and model versions.
     ErrorKind("unknown_correction", 404, "no correction with id {id}", "没有这条反馈。"),
     ErrorKind("gate_refused", 409, "the retrained model is worse than the current one beyond the tolerance: {reason}",

@@ -11,8 +11,8 @@ import math
 import re
 
 import numpy as np
-from sklearn.preprocessing import normalize as l2_normalise
 
+from .blocks import normalise_rows
 from .normalise import NormalisedText, display_term
 from .prediction import Explanation, Phrase, Segment, SimilarExample, Term
 from .signals import RED_FLAG_IDS, Signal
@@ -169,7 +169,7 @@ class LinearModel:
         self.classes = list(classes)
         self.coef = np.asarray(coef)
         self.intercept = np.asarray(intercept)
-        self.feature_names = np.asarray(feature_names, dtype=object)
+        self.feature_names = feature_names  # anything indexable by column: a list, an array, Terms
 
     def top_terms(self, label: str, count: int = 15) -> list[tuple[str, str, float]]:
         """The features with the largest positive weight for ``label``: (kind, term, weight)."""
@@ -187,12 +187,12 @@ class ExampleIndex:
     """Training messages in word TF-IDF space, for "similar examples" by cosine similarity."""
 
     def __init__(self, matrix, texts, labels):
-        self.matrix = l2_normalise(matrix.tocsr().astype(np.float32))
+        self.matrix = normalise_rows(matrix.tocsr().astype(np.float32))
         self.texts = list(texts)
         self.labels = list(labels)
 
     def nearest(self, vector, count: int = 3, minimum: float = 0.05) -> tuple[SimilarExample, ...]:
-        query = l2_normalise(vector.tocsr().astype(np.float32))
+        query = normalise_rows(vector.tocsr().astype(np.float32))
         similarity = (self.matrix @ query.T).toarray().ravel()
         best = np.argsort(similarity)[::-1][:count]
         return tuple(

@@ -3,41 +3,30 @@
 jieba (with the project's fraud vocabulary, ``fraud_words.txt``) is read once, at training time;
 the fitted word vectoriser keeps the slice of its dictionary that the corpus uses and segments
 with jieba-rs (``rjieba``, the same algorithm compiled), which it rebuilds from that slice on load.
-Both TF-IDF blocks count n-grams with :mod:`classifier.ngrams` at transform time.
+Each fitted vectoriser keeps what transforming needs in a block of :mod:`classifier.blocks`
+(scikit-learn-free), which counts n-grams with :mod:`classifier.ngrams`.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import rjieba
-from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
-from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 from sklearn.utils.validation import check_is_fitted
 
-from .ngrams import CharSymbols, NgramTable, encode_words
-from .normalise import TOKEN_CHARS
-from .signals import RED_FLAG_IDS, SIGNAL_IDS, signal_counts
+from .blocks import CharEncoder, PinyinTokenizer, SignalBlock, TfidfBlock, WordEncoder, WordTokenizer
+from .ngrams import NgramTable
+from .signals import RED_FLAG_IDS, SIGNAL_IDS
 
 if TYPE_CHECKING:
     import jieba
 
 FRAUD_WORDS_PATH = Path(__file__).with_name("fraud_words.txt")
-# Punctuation and spaces come out of jieba as single-character pieces, which we drop; words start
-# with a letter, a digit, one of jieba's joining characters, or one of our typed-token characters.
-_WORD_JOINERS = frozenset("+#&._%-") | frozenset(TOKEN_CHARS.values())
-# jieba's score of a word is log(frequency / total); the slice of the dictionary we keep must give
-# rjieba the full dictionary's total, so one never-occurring entry carries the rest of the mass.
-_TOTAL_FILLER = "\uf8ff"  # private use: normalisation removes it from every text
-_WHITESPACE_RUNS = re.compile(r"\s\s+")
-_PINYIN_PIECES = re.compile(r"[\u4e00-\u9fff]|[a-z]+")  # what scikit-learn's char analyzer collapses to one space
 
 
 def load_jieba() -> jieba.Tokenizer:
@@ -71,36 +60,14 @@ def dictionary_slice(texts, tokenizer: jieba.Tokenizer) -> dict[str, int]:
     return kept
 
 
-class WordTokenizer:
-    """jieba segmentation without HMM over a dictionary slice; picklable (rebuilt from the slice)."""
-
-    def __init__(self, frequencies: dict[str, int], total: int):
-        self.frequencies, self.total = frequencies, total
-        self._jieba = rjieba.Jieba.empty()
-        for word, frequency in frequencies.items():
-            if frequency > 0:
-                self._jieba.add_word(word, frequency, None)
-        rest = total - sum(frequency for frequency in frequencies.values() if frequency > 0)
-        if rest > 0:
-            self._jieba.add_word(_TOTAL_FILLER, rest, None)
-
-    def __call__(self, text: str) -> list[str]:
-        return [word for word in self._jieba.cut(text, False) if word[0].isalnum() or word[0] in _WORD_JOINERS]
-
-    def __getstate__(self):
-        return {"frequencies": self.frequencies, "total": self.total}
-
-    def __setstate__(self, state):
-        self.__init__(state["frequencies"], state["total"])
-
-
 class _NgramCountingMixin:
-    """``transform`` through an :class:`NgramTable` built at fit time: the same matrix as
-    scikit-learn's, with the n-grams counted in numpy."""
+    """``transform`` through a :class:`~classifier.blocks.TfidfBlock` built at fit time (``block_``): the
+    same matrix as scikit-learn's, with the n-grams counted in numpy, and all a saved model keeps."""
 
     def fit_transform(self, raw_documents, y=None):
         matrix = super().fit_transform(raw_documents, y)
-        self.ngram_table_ = NgramTable(self.vocabulary_, self._symbols_of_term, self.ngram_range[1])
+        table = NgramTable(self.vocabulary_, self._symbols_of_term, self.ngram_range[1])
+        self.block_ = TfidfBlock(self._encoder(table), table, self.ngram_range[0], self.idf_, self.sublinear_tf, self.dtype)
         # scikit-learn caches id(stop_words) here; an object address would make the pickle differ per run.
         self.__dict__.pop("_stop_words_id", None)
         return matrix
@@ -110,19 +77,8 @@ class _NgramCountingMixin:
         return self
 
     def transform(self, raw_documents):
-        check_is_fitted(self, "ngram_table_")
-        ids, lengths = self._encode(raw_documents)
-        return self._weigh(self.ngram_table_.count(ids, lengths, self.ngram_range[0], dtype=self.dtype))
-
-    def _weigh(self, counts):
-        """``TfidfTransformer.transform``'s arithmetic (sublinear tf, idf, l2 norm) without its input
-        validation, which costs about 0.4 ms a call: most of the time for a single message."""
-        if self.sublinear_tf:
-            np.log(counts.data, out=counts.data)
-            counts.data += 1.0
-        counts.data *= self.idf_[counts.indices]
-        inplace_csr_row_normalize_l2(counts)
-        return counts
+        check_is_fitted(self, "block_")
+        return self.block_.transform(raw_documents)
 
 
 class JiebaTfidfVectorizer(_NgramCountingMixin, TfidfVectorizer):
@@ -151,8 +107,8 @@ class JiebaTfidfVectorizer(_NgramCountingMixin, TfidfVectorizer):
     def _symbols_of_term(term: str) -> list[str]:
         return term.split(" ")  # words never contain spaces
 
-    def _encode(self, documents):
-        return encode_words(map(self.dictionary_, documents), self.ngram_table_.symbol_ids)
+    def _encoder(self, table):
+        return WordEncoder(self.dictionary_)
 
 
 class CharTfidfVectorizer(_NgramCountingMixin, TfidfVectorizer):
@@ -164,54 +120,10 @@ class CharTfidfVectorizer(_NgramCountingMixin, TfidfVectorizer):
             dtype=dtype, lowercase=False,
         )
 
-    def fit_transform(self, raw_documents, y=None):
-        matrix = super().fit_transform(raw_documents, y)
-        self.char_symbols_ = CharSymbols(self.ngram_table_.symbol_ids)
-        return matrix
-
     _symbols_of_term = staticmethod(tuple)
 
-    def _encode(self, documents):
-        return self.char_symbols_.encode(_WHITESPACE_RUNS.sub(" ", document) for document in documents)
-
-
-class PinyinTokenizer:
-    """Text → toneless pinyin syllables, so that homophones and pinyin typed inside Chinese words share
-    features (唰单 and 刷单 are both ``shua dan``, 贷kuan and 贷款 both ``dai kuan``). Latin runs that split
-    wholly into syllables are read as pinyin; other runs (vx, app) stay one token. Picklable: a dict."""
-
-    def __init__(self, syllable_of: dict[str, str]):
-        self.syllable_of = syllable_of
-        self.syllables = frozenset(syllable_of.values())
-
-    def __call__(self, text: str) -> list[str]:
-        out: list[str] = []
-        for run in _PINYIN_PIECES.findall(text):
-            syllable = self.syllable_of.get(run)
-            if syllable:
-                out.append(syllable)
-            elif run.isascii():
-                out += self._split(run) or [run]
-        return out
-
-    def _split(self, run: str) -> list[str]:
-        """The run as pinyin syllables, longest first, or [] if it is not pinyin."""
-        pieces, start = [], 0
-        while start < len(run):
-            for stop in range(min(len(run), start + 6), start, -1):
-                if run[start:stop] in self.syllables:
-                    pieces.append(run[start:stop])
-                    start = stop
-                    break
-            else:
-                return []
-        return pieces
-
-    def __getstate__(self):
-        return {"syllable_of": self.syllable_of}
-
-    def __setstate__(self, state):
-        self.__init__(state["syllable_of"])
+    def _encoder(self, table):
+        return CharEncoder(table)
 
 
 def syllable_map() -> dict[str, str]:
@@ -243,8 +155,8 @@ class PinyinTfidfVectorizer(_NgramCountingMixin, TfidfVectorizer):
     def _symbols_of_term(term: str) -> list[str]:
         return term.split(" ")
 
-    def _encode(self, documents):
-        return encode_words(map(self.pinyin_, documents), self.ngram_table_.symbol_ids)
+    def _encoder(self, table):
+        return WordEncoder(self.pinyin_)
 
 
 class SignalCounts(TransformerMixin, BaseEstimator):
@@ -255,14 +167,15 @@ class SignalCounts(TransformerMixin, BaseEstimator):
 
     def fit(self, texts, y=None):
         self.n_features_in_ = 1
+        self.block_ = SignalBlock(self._columns())
         return self
 
     def _columns(self) -> list[int]:
         return [index for index, signal_id in enumerate(SIGNAL_IDS) if self.context_cues or signal_id in RED_FLAG_IDS]
 
     def transform(self, texts):
-        counts = np.array([signal_counts(text) for text in texts], dtype=np.float64).reshape(len(texts), -1)
-        return sparse.csr_matrix(np.log1p(counts[:, self._columns()]).astype(np.float32))  # like the TF-IDF blocks
+        check_is_fitted(self, "block_")
+        return self.block_.transform(texts)
 
     def get_feature_names_out(self, input_features=None):
         return np.array([f"signal:{SIGNAL_IDS[index]}" for index in self._columns()], dtype=object)

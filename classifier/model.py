@@ -1,9 +1,10 @@
-"""``ScamClassifier``: the scikit-learn estimator — fit, probabilities, save and load, version and metrics.
+"""``ScamClassifier``: the scikit-learn estimator — fit, probabilities, save, version and metrics.
 
 Pipeline: ``normalise`` (text → canonical text) → ``features`` (word + char TF-IDF + signals)
 → ``classifier`` (logistic regression fitted on all data, with a temperature learned by
-cross-validation). Fitted attributes end in ``_``. Turning probabilities into a verdict a person
-reads is :mod:`classifier.verdict`'s job.
+cross-validation). Fitted attributes end in ``_``. A fitted model is compiled into a
+:class:`~classifier.runtime.CompiledModel`, which is what is saved, loaded and predicts. Turning
+probabilities into a verdict a person reads is :mod:`classifier.verdict`'s job.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
-from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
@@ -25,11 +24,12 @@ from sklearn.preprocessing import FunctionTransformer
 from sklearn.svm import LinearSVC
 
 from . import persistence
-from .errors import InputError, ModelError
-from .explain import ExampleIndex, LinearModel
+from .errors import InputError
+from .explain import ExampleIndex
 from .features import build_features
+from .ngrams import Terms
 from .normalise import normalise_all
-from .signals import RED_FLAG_IDS
+from .runtime import CompiledModel
 from .typology import NORMAL, load_typology
 
 
@@ -108,63 +108,34 @@ class ScamClassifier(ClassifierMixin, BaseEstimator):
         weights = self.class_weights(labels)  # as sample weights: calibration refits on encoded labels
         sample_weight = np.array([weights[label] for label in labels])
         self.pipeline_ = self.build_pipeline(cv).fit(texts, labels, classifier__sample_weight=sample_weight)
-        _full_precision(self.pipeline_.named_steps["classifier"].calibrated_classifiers_[0].estimator)
         self.classes_ = [str(label) for label in self.pipeline_.classes_]
         self.training_data_sha256_ = training_data_sha256(texts, labels)
-        shown = example_sample(texts, labels, self.examples_per_label)
-        self.examples_ = ExampleIndex(self.word_block(self.features(normalise_all([texts[i] for i in shown]))),
-                                      [texts[i] for i in shown], [labels[i] for i in shown])
+        self.compiled_ = self.compile(texts, labels)
         return self
 
-    # --- prediction -----------------------------------------------------------------------
-
-    def features(self, normalised_texts: Sequence[str]):
-        """The feature rows (sparse) of already normalised texts: the FeatureUnion's blocks side by side,
-        without its per-call dispatch and validation (0.6 ms a call, most of the time for one message)."""
-        blocks = self.pipeline_.named_steps["features"].transformer_list
-        # float32 like the weights: a float64 row would make scipy upcast the whole weight matrix per call.
-        return sparse.hstack([block.transform(normalised_texts) for _, block in blocks], format="csr", dtype=np.float32)
-
-    def word_block(self, rows):
-        """The word TF-IDF columns of feature rows (what similar examples are found by)."""
-        words = self.pipeline_.named_steps["features"].transformer_list[0][1]
-        return rows[:, : len(words.vocabulary_)]
-
-    def predict_proba_features(self, rows) -> np.ndarray:
-        """Calibrated probabilities (columns in ``classes_`` order) of feature rows: the linear scores times
-        the fitted inverse temperature, through a softmax — what ``CalibratedClassifierCV`` computes, without
-        its per-call validation (a test checks both agree)."""
+    def compile(self, texts: list[str], labels: list[str]) -> CompiledModel:
+        """The fitted pipeline as a :class:`CompiledModel` (what is saved), with similar examples from a
+        sample of ``texts``."""
+        features = self.pipeline_.named_steps["features"]
         calibrated = self.pipeline_.named_steps["classifier"].calibrated_classifiers_[0]
         linear, (temperature,) = calibrated.estimator, calibrated.calibrators
-        scores = np.asarray(rows @ linear.coef_.T) + linear.intercept_
-        return softmax(float(temperature.beta_) * scores, axis=1)
+        compiled = CompiledModel(
+            self.classes_, [(name, block.block_) for name, block in features.transformer_list],
+            Terms(features.get_feature_names_out()), linear.coef_, linear.intercept_, float(temperature.beta_),
+            None, self.get_params(), self.training_data_sha256_,
+        )
+        shown = example_sample(texts, labels, self.examples_per_label)
+        rows = compiled.features(normalise_all([texts[i] for i in shown]))
+        compiled.examples_ = ExampleIndex(compiled.word_block(rows), [texts[i] for i in shown], [labels[i] for i in shown])
+        return compiled
 
-    def red_flags_of(self, rows) -> list[tuple[str, ...]]:
-        """For each feature row, the red-flag signal types it counted (from the signal block, no rescan)."""
-        names = self.pipeline_.named_steps["features"].transformer_list[-1][1].get_feature_names_out()
-        ids = [name.removeprefix("signal:") for name in names]
-        block = rows[:, rows.shape[1] - len(ids):].tocsr()
-        return [tuple(ids[column] for column in block.indices[start:end] if ids[column] in RED_FLAG_IDS)
-                for start, end in zip(block.indptr[:-1], block.indptr[1:])]
+    # --- prediction (the estimator's API; front ends use the compiled model) -----------------
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        return self.predict_proba_features(self.features(normalise_all(list(texts))))
+        return self.compiled_.predict_proba(texts)
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
-        return np.asarray(self.classes_, dtype=object)[self.predict_proba(texts).argmax(axis=1)]
-
-    @property
-    def normal_index_(self) -> int:
-        return self.classes_.index(NORMAL)
-
-    @property
-    def linear_(self) -> LinearModel:
-        """The linear layer beneath the calibration, with feature names (derived, never pickled)."""
-        if getattr(self, "_linear", None) is None:
-            features = self.pipeline_.named_steps["features"]
-            linear = self.pipeline_.named_steps["classifier"].calibrated_classifiers_[0].estimator
-            self._linear = LinearModel(self.classes_, linear.coef_, linear.intercept_, features.get_feature_names_out())
-        return self._linear
+        return self.compiled_.predict(texts)
 
     # --- metadata and persistence -----------------------------------------------------------
 
@@ -178,35 +149,13 @@ class ScamClassifier(ClassifierMixin, BaseEstimator):
         """The evaluation figures recorded when the model was saved."""
         return dict(self.manifest_.get("metrics") or {}) if hasattr(self, "manifest_") else {}
 
-    def __getstate__(self) -> dict:
-        state = dict(super().__getstate__())
-        for derived in ("_linear", "manifest_"):
-            state.pop(derived, None)
-        return state
-
     def save(self, path: str | Path, metrics: dict | None = None, data_hash: str | None = None,
              key: str | None = None, extra: dict | None = None) -> dict:
-        """Write the joblib artefact and its JSON manifest (signed with ``key`` if given; ``extra`` adds
-        fields such as a retrain's gate report); the model's version and metrics come from the manifest."""
-        linear = self.pipeline_.named_steps["classifier"].calibrated_classifiers_[0].estimator
-        linear.coef_ = linear.coef_.astype(np.float16)  # on disk only: half the bytes, verdicts unchanged
-        try:
-            self.manifest_ = persistence.save(self, path, metrics=metrics, data_hash=data_hash, key=key, extra=extra)
-        finally:
-            _full_precision(linear)  # now exactly what loading the artefact gives
-            self._linear = None
+        """Write the compiled model's joblib artefact and its JSON manifest (signed with ``key`` if given;
+        ``extra`` adds fields such as a retrain's gate report). ``CompiledModel.load`` reads it back."""
+        self.manifest_ = persistence.save(self.compiled_, path, metrics=metrics, data_hash=data_hash, key=key, extra=extra)
+        self.compiled_.manifest_ = self.manifest_
         return self.manifest_
-
-    @classmethod
-    def load(cls, path: str | Path, key: str | None = None) -> ScamClassifier:
-        """Load a saved model after checking it against its manifest (hash, library versions, and the
-        signature when ``key`` is given)."""
-        model, manifest = persistence.load(path, key)
-        if not isinstance(model, cls):
-            raise ModelError("not_a_model", path=path)
-        model.manifest_ = manifest
-        _full_precision(model.pipeline_.named_steps["classifier"].calibrated_classifiers_[0].estimator)
-        return model
 
 
 EXAMPLE_MAX_CHARS = 300  # a similar example is shown whole: long transcripts are no help on a phone screen
@@ -223,14 +172,6 @@ def example_sample(texts: Sequence[str], labels: Sequence[str], per_label: int) 
             indices = sorted(rng.choice(indices, size=per_label, replace=False).tolist())
         chosen.extend(indices)
     return sorted(chosen)
-
-
-def _full_precision(linear) -> None:
-    # float32 coefficients, like the feature rows: half the memory of float64 and the same verdicts.
-    # Most of the artefact is these labels × features weights, so it stores them as float16.
-    # Fortran order, so that coef_.T (what feature rows are multiplied by) is C-contiguous: otherwise
-    # scipy copies the whole labels × features matrix on every call (8 ms for one message).
-    linear.coef_ = np.asfortranarray(linear.coef_, dtype=np.float32)
 
 
 def training_data_sha256(texts: Sequence[str], labels: Sequence[str]) -> str:

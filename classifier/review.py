@@ -16,7 +16,7 @@ import json
 import sys
 from contextlib import ExitStack
 
-from . import STATUSES, FeedbackStore, InputError, make_current, model_versions, previous_version, retrain
+from . import STATUSES, FeedbackStore, InputError, make_current, model_versions, previous_version
 
 EXIT_REFUSED = 1  # the gate said no: not bad input, and not success
 
@@ -81,6 +81,8 @@ def _one_id(args) -> int:
 
 
 def cmd_retrain(args, settings) -> int:
+    from . import retrain  # scikit-learn: only this command fits
+
     corrections = FeedbackStore(settings.feedback_db).training_rows()
     try:
         result = retrain(settings, corrections, force=args.force, notify=_say)

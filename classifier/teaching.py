@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 
 from .explain import split_feature_name
-from .model import ScamClassifier
 from .normalise import TOKEN_NAMES, display_term
+from .runtime import CompiledModel
 from .typology import NORMAL, Category, Typology
 
 _FUNCTION_CHARS = frozenset("的了吗呢啊吧呀哦嗯我你您他她它们是在有和与就都也还又这那个一不人"
@@ -21,7 +21,7 @@ _FUNCTION_CHARS = frozenset("的了吗呢啊吧呀哦嗯我你您他她它们是
 _CONTEXT_CHARS = 14
 
 
-def top_terms(model: ScamClassifier, label: str, count: int = 15) -> list[dict]:
+def top_terms(model: CompiledModel, label: str, count: int = 15) -> list[dict]:
     """The features the model weighs most toward ``label`` (any kind: words, characters, signals)."""
     if label not in model.classes_:
         return []
@@ -31,7 +31,7 @@ def top_terms(model: ScamClassifier, label: str, count: int = 15) -> list[dict]:
     ]
 
 
-def learned_words(model: ScamClassifier, label: str, count: int = 12) -> list[dict]:
+def learned_words(model: CompiledModel, label: str, count: int = 12) -> list[dict]:
     """Whole words and phrases the model weighs most toward ``label``, each with a short context from a
     training message of that label: no fragments, no function words, no word inside a stronger one."""
     if label not in model.classes_:
@@ -56,7 +56,7 @@ def learned_words(model: ScamClassifier, label: str, count: int = 12) -> list[di
     return chosen
 
 
-def _context(model: ScamClassifier, label: str, phrase: str) -> str | None:
+def _context(model: CompiledModel, label: str, phrase: str) -> str | None:
     for text, example_label in zip(model.examples_.texts, model.examples_.labels):
         position = text.find(phrase)
         if example_label == label and position >= 0:
@@ -65,7 +65,7 @@ def _context(model: ScamClassifier, label: str, phrase: str) -> str | None:
     return None
 
 
-def examples(model: ScamClassifier, label: str, count: int = 3) -> list[str]:
+def examples(model: CompiledModel, label: str, count: int = 3) -> list[str]:
     """A few training messages of ``label``, shortest first among the first dozen."""
     index = model.examples_
     texts = [text for text, example_label in zip(index.texts, index.labels) if example_label == label]
@@ -109,7 +109,7 @@ def quiz(typology: Typology, types: list[str] | None = None, count: int = 10) ->
     return chosen
 
 
-def compare(typology: Typology, model: ScamClassifier, first: str, second: str) -> dict:
+def compare(typology: Typology, model: CompiledModel, first: str, second: str) -> dict:
     """Two types side by side, with what sets them apart: the red flags and learned words only one has."""
     a, b = typology.get(first), typology.get(second)
     words_a, words_b = ({w["term"] for w in learned_words(model, c.id, 20)} for c in (a, b))

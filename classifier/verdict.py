@@ -17,10 +17,10 @@ import numpy as np
 from .config import load_settings
 from .errors import InputError
 from .explain import explain
-from .model import ScamClassifier
 from .normalise import normalise, normalise_all, normalise_with_offsets
 from .prediction import Prediction
 from .rules import RuleSet
+from .runtime import CompiledModel
 from .signals import RED_FLAG_IDS, find_signals, obfuscated
 from .typology import NORMAL, Typology, load_typology
 
@@ -38,16 +38,17 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Detector:
-    """Verdicts for messages from a fitted :class:`ScamClassifier` and the typology's thresholds.
+    """Verdicts for messages from a model (loaded, or a just-fitted :class:`~classifier.model.ScamClassifier`)
+    and the typology's thresholds.
 
     >>> detector = Detector.load()                                  # doctest: +SKIP
     >>> detector.classify("您涉嫌洗钱，请转入安全账户").risk_level   # doctest: +SKIP
     'high'
     """
 
-    def __init__(self, model: ScamClassifier, typology: Typology | None = None, max_text_chars: int | None = None,
+    def __init__(self, model, typology: Typology | None = None, max_text_chars: int | None = None,
                  label_thresholds: dict[str, float] | None = None, rules: RuleSet | None = None):
-        self.model = model
+        self.model: CompiledModel = getattr(model, "compiled_", model)  # a fitted ScamClassifier predicts through it
         # The typology (names, advice, thresholds) is read fresh, so editing advice needs no retraining.
         self.typology = typology or load_typology()
         self.max_text_chars = max_text_chars or load_settings().max_text_chars
@@ -58,7 +59,7 @@ class Detector:
     def load(cls, path: str | Path | None = None, settings=None) -> Detector:
         """The model at ``path`` (default: the ``model_path`` setting), checked against its manifest."""
         settings = settings or load_settings()
-        model = ScamClassifier.load(path or settings.model_path, key=settings.model_key)
+        model = CompiledModel.load(path or settings.model_path, key=settings.model_key)
         rules = RuleSet.load(settings.rules_file) if settings.rules_file else None
         return cls(model, max_text_chars=settings.max_text_chars, label_thresholds=settings.label_thresholds, rules=rules)
 

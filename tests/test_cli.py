@@ -118,12 +118,12 @@ def test_train_and_evaluate(tmp_path, capsys):
 
 
 def test_the_missing_built_in_model_is_trained_on_first_use_and_said(tmp_path, capsys, monkeypatch):
-    import classifier.training as training
+    import classifier.loading as loading
 
     data = tmp_path / "data"
     data.mkdir()
     (data / "train.jsonl").write_bytes(CORPUS.read_bytes())
-    monkeypatch.setattr(training, "DEFAULT_MODEL_PATH", tmp_path / "built-in.joblib")
+    monkeypatch.setattr(loading, "DEFAULT_MODEL_PATH", tmp_path / "built-in.joblib")
     monkeypatch.setenv("SCAM_CLASSIFIER_MODEL_PATH", str(tmp_path / "built-in.joblib"))
     monkeypatch.setenv("SCAM_CLASSIFIER_DATA_DIR", str(data))
     code = main(["classify", SCAM])

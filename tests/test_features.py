@@ -6,14 +6,8 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from classifier.features import (
-    CharTfidfVectorizer,
-    JiebaTfidfVectorizer,
-    WordTokenizer,
-    build_features,
-    dictionary_slice,
-    load_jieba,
-)
+from classifier.blocks import WordTokenizer
+from classifier.features import CharTfidfVectorizer, JiebaTfidfVectorizer, build_features, dictionary_slice, load_jieba
 from classifier.normalise import TOKEN_CHARS, normalise
 
 CORPUS = Path(__file__).parent.parent / "training_data"

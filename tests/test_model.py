@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from classifier import InputError, ScamClassifier
+from classifier import CompiledModel, InputError, ScamClassifier
 from classifier.model import EXAMPLE_MAX_CHARS, example_sample
 from classifier.normalise import normalise, normalise_all
 
@@ -23,13 +23,13 @@ def test_predict_gives_the_most_probable_label(small_model):
 
 
 def test_features_then_probabilities_equal_the_pipeline(small_model):
-    rows = small_model.features([normalise(POLICE)])
-    assert np.allclose(small_model.predict_proba_features(rows), small_model.predict_proba([POLICE]))
+    rows = small_model.compiled_.features([normalise(POLICE)])
+    assert np.allclose(small_model.compiled_.predict_proba_features(rows), small_model.predict_proba([POLICE]))
 
 
 def test_linear_layer_gives_the_scores_beneath_the_calibration(small_model):
-    linear = small_model.linear_
-    row = small_model.features([normalise(POLICE)]).toarray()[0]
+    linear = small_model.compiled_.linear_
+    row = small_model.compiled_.features([normalise(POLICE)]).toarray()[0]
     scores = linear.intercept + linear.coef @ row
     assert small_model.classes_[int(np.argmax(scores))] == "impersonate_police"
 
@@ -60,31 +60,40 @@ def test_the_linear_svm_variant_without_context_cues_gives_probabilities(corpus)
     model = ScamClassifier(calibration_folds=2, linear="svm", C=0.3, char_ngram_range=(1, 4), context_cues=False)
     model.fit([row["text"] for row in corpus], [row["label"] for row in corpus])
     assert np.allclose(model.predict_proba([POLICE]).sum(), 1.0) and model.predict([POLICE])[0] == "impersonate_police"
-    names = model.pipeline_.named_steps["features"].get_feature_names_out()
+    names = list(model.compiled_.feature_names)
     assert "signals__signal:warning_language" not in names and "chars__警" in names  # 1-grams now
 
 
-def test_the_fast_path_equals_the_scikit_learn_pipeline(small_model, corpus):
+def test_the_compiled_model_computes_what_the_scikit_learn_pipeline_does(small_model, corpus):
     texts = [row["text"] for row in corpus] + ["", "   ", "a", "转账" * 500]
-    # The fast path multiplies in float32 (features and weights alike), the pipeline in float64.
-    assert np.allclose(small_model.predict_proba(texts), small_model.pipeline_.predict_proba(texts), rtol=0, atol=1e-6)
     union = small_model.pipeline_.named_steps["features"].transform(normalise_all(texts))
-    assert (small_model.features(normalise_all(texts)) != union).nnz == 0
+    compiled = small_model.compiled_.features(normalise_all(texts))
+    assert (compiled.indices == union.indices).all() and np.allclose(compiled.data, union.data, rtol=1e-6, atol=0)
+    # The compiled weights are rounded to float16, as they are saved; the pipeline keeps float64.
+    assert np.allclose(small_model.predict_proba(texts), small_model.pipeline_.predict_proba(texts), rtol=0, atol=2e-3)
+    assert list(small_model.predict(texts)) == list(small_model.pipeline_.predict(texts))
 
 
-def test_saving_keeps_the_probabilities_that_loading_gives(small_model, corpus, tmp_path):
-    # The artefact stores the weights in half precision: after save() the model in memory must
-    # already be exactly what loading the artefact gives, and both close to the model before saving.
+def test_a_loaded_model_predicts_exactly_what_the_fitted_one_did(small_model, corpus, tmp_path):
     import copy
 
     texts = [row["text"] for row in corpus[:40]]
     model = copy.deepcopy(small_model)
-    before = model.predict_proba(texts)
     model.save(tmp_path / "model.joblib")
-    loaded = ScamClassifier.load(tmp_path / "model.joblib")
+    loaded = CompiledModel.load(tmp_path / "model.joblib")
     np.testing.assert_array_equal(model.predict_proba(texts), loaded.predict_proba(texts))
-    np.testing.assert_allclose(loaded.predict_proba(texts), before, atol=2e-3)
-    assert list(loaded.predict(texts)) == list(small_model.predict(texts))
+    assert loaded.version == model.version and loaded.get_params() == model.get_params()
+
+
+def test_loading_a_model_to_predict_never_imports_scikit_learn(saved_model):
+    import subprocess
+    import sys
+
+    script = (f"import sys, classifier; d = classifier.Detector.load({str(saved_model)!r}); "
+              "d.classify('您的账户存在异常，请点击链接验证', explain=True); "
+              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'pandas', 'jieba')))")
+    imported = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert imported.strip() == "[]"
 
 
 def test_similar_examples_are_a_fixed_sample_of_short_messages():

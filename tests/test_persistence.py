@@ -3,12 +3,12 @@ import json
 import numpy as np
 import pytest
 
-from classifier import ModelError, ScamClassifier
+from classifier import CompiledModel, ModelError, ScamClassifier
 from classifier.persistence import manifest_path
 
 
 def test_round_trip_gives_identical_probabilities(small_model, saved_model):
-    loaded = ScamClassifier.load(saved_model)
+    loaded = CompiledModel.load(saved_model)
     texts = ["刷单返利日结", "周末一起吃饭"]
     assert np.allclose(loaded.predict_proba(texts), small_model.predict_proba(texts))
     assert loaded.version == loaded.manifest_["model_version"] == small_model.version
@@ -47,7 +47,7 @@ def test_tampered_artefact_is_refused(model_copy):
     with open(model_copy, "ab") as handle:
         handle.write(b"\0")
     with pytest.raises(ModelError, match="sha256"):
-        ScamClassifier.load(model_copy)
+        CompiledModel.load(model_copy)
 
 
 def test_other_library_versions_are_refused(model_copy):
@@ -55,19 +55,19 @@ def test_other_library_versions_are_refused(model_copy):
     manifest["libraries"]["scikit-learn"] = "0.1.0"
     manifest_path(model_copy).write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(ModelError) as caught:
-        ScamClassifier.load(model_copy)
+        CompiledModel.load(model_copy)
     assert caught.value.code == "model_version_mismatch"
 
 
 def test_missing_manifest_is_refused(model_copy):
     manifest_path(model_copy).unlink()
     with pytest.raises(ModelError, match="no manifest"):
-        ScamClassifier.load(model_copy)
+        CompiledModel.load(model_copy)
 
 
 def test_missing_model_says_how_to_build_one(tmp_path):
     with pytest.raises(ModelError, match="scam-classifier train") as caught:
-        ScamClassifier.load(tmp_path / "none.joblib")
+        CompiledModel.load(tmp_path / "none.joblib")
     assert caught.value.code == "model_missing"
 
 
@@ -77,7 +77,7 @@ def test_a_rewritten_manifest_is_refused_when_a_key_is_set(corpus, tmp_path):
     model = ScamClassifier(calibration_folds=2).fit([row["text"] for row in corpus], [row["label"] for row in corpus])
     path = tmp_path / "signed.joblib"
     model.save(path, key="s3cret")
-    assert ScamClassifier.load(path, key="s3cret").version == model.version
+    assert CompiledModel.load(path, key="s3cret").version == model.version
     # An attacker who can write the folder swaps the artefact and rewrites the manifest's hash to match.
     with open(path, "ab") as handle:
         handle.write(b"\0")
@@ -85,14 +85,14 @@ def test_a_rewritten_manifest_is_refused_when_a_key_is_set(corpus, tmp_path):
     manifest["sha256"] = sha256_file(path)
     manifest_path(path).write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(ModelError) as caught:
-        ScamClassifier.load(path, key="s3cret")
+        CompiledModel.load(path, key="s3cret")
     assert caught.value.code == "model_unsigned"
     with pytest.raises(ModelError) as caught:
-        ScamClassifier.load(path, key="another key")
+        CompiledModel.load(path, key="another key")
     assert caught.value.code == "model_unsigned"
 
 
 def test_an_unsigned_model_is_refused_when_a_key_is_set(saved_model):
     with pytest.raises(ModelError) as caught:
-        ScamClassifier.load(saved_model, key="s3cret")
+        CompiledModel.load(saved_model, key="s3cret")
     assert caught.value.code == "model_unsigned" and "not signed" in caught.value.message

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from classifier import FeedbackStore, ScamClassifier, load_settings, model_versions, train
+from classifier import CompiledModel, FeedbackStore, load_settings, model_versions, train
 from classifier.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -59,11 +59,11 @@ def test_a_retrain_that_the_gate_accepts_becomes_a_new_current_version(env, caps
     settings, store = env
     for text in ("周末一起吃火锅，我订好位子了", "快递到了放门口，记得拿"):
         store.set_status([store.add(text, "normal", VERDICT, "v1", keep_text=True)], "accepted")
-    before = ScamClassifier.load(settings.model_path).version
+    before = CompiledModel.load(settings.model_path).version
     assert main(["retrain"]) == 0
     out = capsys.readouterr().out
     assert "gate [gate set" in out and "fewer scams caught" in out and "is now the current model" in out
-    after = ScamClassifier.load(settings.model_path)
+    after = CompiledModel.load(settings.model_path)
     assert after.version != before and after.manifest_["retrain"]["corrections"] == 2
     assert [v.current for v in model_versions(settings.model_path)] == [False, True]
 
@@ -73,24 +73,24 @@ def test_a_poisoned_batch_is_refused_by_the_gate_and_force_is_recorded(env, caps
     for number in range(300):  # 300 accepted corrections that call fake-police scripts normal
         text = f"{POLICE}（第{number}次）案件编号 A{number:04d}，配合资金核查。"
         store.set_status([store.add(text, "normal", VERDICT, "v1", keep_text=True)], "accepted")
-    before = ScamClassifier.load(settings.model_path).version
+    before = CompiledModel.load(settings.model_path).version
     assert main(["retrain"]) == 1
     captured = capsys.readouterr()
     assert "fewer scams caught" in captured.out and "REFUSED" in captured.out and "worse" in captured.err
-    assert ScamClassifier.load(settings.model_path).version == before  # nothing replaced
+    assert CompiledModel.load(settings.model_path).version == before  # nothing replaced
     assert main(["retrain", "--force"]) == 0
-    forced = ScamClassifier.load(settings.model_path)
+    forced = CompiledModel.load(settings.model_path)
     assert forced.manifest_["retrain"]["forced"] is True and forced.manifest_["retrain"]["refused_for"]
 
 
 def test_rollback_restores_the_previous_version(env, capsys):
     settings, store = env
-    first = ScamClassifier.load(settings.model_path).version
+    first = CompiledModel.load(settings.model_path).version
     store.set_status([store.add("下周三交作业", "normal", VERDICT, "v1", keep_text=True)], "accepted")
     assert main(["retrain"]) == 0
-    assert ScamClassifier.load(settings.model_path).version != first
+    assert CompiledModel.load(settings.model_path).version != first
     capsys.readouterr()
     assert main(["models"]) == 0 and first in capsys.readouterr().out
     assert main(["rollback"]) == 0
-    assert ScamClassifier.load(settings.model_path).version == first
+    assert CompiledModel.load(settings.model_path).version == first
     assert main(["rollback", "nope"]) == 2

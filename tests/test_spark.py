@@ -38,7 +38,7 @@ def test_a_spark_frame_is_screened_on_the_executors(spark, saved_model):
     assert screened[0]["label"] == "mule_recruitment" and "account_rental" in screened[0]["signals"]
     assert screened[1]["label"] == "normal" and screened[2]["error"].startswith("empty_text")
     assert {row["model_version"] for row in screened if not row["error"]} == {
-        __import__("classifier").ScamClassifier.load(saved_model).version}
+        __import__("classifier").CompiledModel.load(saved_model).version}
 
 
 def test_a_missing_text_column_fails_before_any_job(spark, saved_model):

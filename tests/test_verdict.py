@@ -38,7 +38,7 @@ def test_risk_levels_follow_thresholds(detector):
 def test_explanation_contributions_are_exact(detector, small_model):
     explanation = detector.classify(POLICE).explanation
     features = small_model.pipeline_.named_steps["features"].transform([normalise(POLICE)])
-    linear = small_model.linear_
+    linear = small_model.compiled_.linear_
     index = linear.classes.index(explanation.label)
     expected = linear.intercept[index] + features.toarray()[0] @ linear.coef[index]
     assert explanation.score == pytest.approx(expected, rel=1e-5)
@@ -49,8 +49,8 @@ def test_explanation_contributions_are_exact(detector, small_model):
 
 def test_an_explained_message_is_featurised_once(small_model, monkeypatch):
     calls = []
-    features = small_model.features
-    monkeypatch.setattr(small_model, "features", lambda texts: calls.append(len(texts)) or features(texts))
+    features = small_model.compiled_.features
+    monkeypatch.setattr(small_model.compiled_, "features", lambda texts: calls.append(len(texts)) or features(texts))
     Detector(small_model).classify(POLICE, explain=True)
     assert calls == [1]
 

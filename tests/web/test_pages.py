@@ -212,7 +212,7 @@ def test_about_and_typology_show_training_reports(make_app, tmp_path, small_mode
     (tmp_path / "MODEL_CARD.md").write_text("# 模型说明\n<b>不是标签</b>", encoding="utf-8")
     (tmp_path / "evaluation.md").write_text("macro F1 0.93", encoding="utf-8")
     (tmp_path / "confusion_matrix.png").write_bytes(b"\x89PNG\r\n\x1a\nfake")
-    monkeypatch.setattr(small_model, "manifest_", {"model_version": "abc123", "metrics": {"macro_f1": 0.9312}}, raising=False)
+    monkeypatch.setattr(small_model.compiled_, "manifest_", {"model_version": "abc123", "metrics": {"macro_f1": 0.9312}}, raising=False)
     client = make_app(MODEL_PATH=str(tmp_path / "model.joblib")).test_client()
     html = page(client, "/about")
     assert "# 模型说明" in html and "&lt;b&gt;" in html and "macro F1 0.93" in html

@@ -25,7 +25,7 @@ def test_a_type_page_cites_its_source_and_pairs_examples_with_look_alikes(client
 def test_learned_words_are_whole_words_with_context_and_no_duplicates(client, small_model):
     from classifier import learned_words
 
-    words = learned_words(small_model, "task_rebate", 12)
+    words = learned_words(small_model.compiled_, "task_rebate", 12)
     terms = [word["term"] for word in words]
     assert words and all(len(term) >= 2 for term in terms) and len(set(terms)) == len(terms)
     assert not any(a != b and a in b for a in terms for b in terms)
