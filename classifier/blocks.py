@@ -17,7 +17,7 @@ import numpy as np
 import rjieba
 from scipy import sparse
 
-from .ngrams import CharSymbols, NgramTable, as_arrays, as_dict, encode_words
+from .ngrams import CharSymbols, Entries, NgramTable, as_arrays, as_dict, encode_words
 from .normalise import TOKEN_CHARS
 from .signals import signal_counts
 
@@ -128,14 +128,19 @@ class TfidfBlock:
     def n_features(self) -> int:
         return self.table.n_features
 
-    def transform(self, documents) -> sparse.csr_matrix:
+    def entries(self, documents) -> Entries:
         ids, lengths = self.encoder.encode(documents, self.table)
-        counts = self.table.count(ids, lengths, self.min_n, dtype=self.dtype)
+        counted = self.table.count(ids, lengths, self.min_n)
+        values = counted.values.astype(self.dtype)
         if self.sublinear_tf:
-            np.log(counts.data, out=counts.data)
-            counts.data += 1.0
-        counts.data *= self.idf[counts.indices]
-        return normalise_rows(counts)
+            np.log(values, out=values)
+            values += 1.0
+        values *= self.idf[counted.columns]
+        counted.values = unit_rows(counted.documents, values, counted.n_documents)
+        return counted
+
+    def transform(self, documents) -> sparse.csr_matrix:
+        return self.entries(documents).to_csr(self.n_features)
 
 
 class SignalBlock:
@@ -148,16 +153,26 @@ class SignalBlock:
     def n_features(self) -> int:
         return len(self.columns)
 
-    def transform(self, texts) -> sparse.csr_matrix:
+    def entries(self, texts) -> Entries:
         counts = np.array([signal_counts(text) for text in texts], dtype=np.float64).reshape(len(texts), -1)
-        return sparse.csr_matrix(np.log1p(counts[:, self.columns]).astype(np.float32))  # like the TF-IDF blocks
+        values = np.log1p(counts[:, self.columns]).astype(np.float32)  # like the TF-IDF blocks
+        documents, columns = np.nonzero(values)  # row by row, columns in order
+        return Entries(documents, columns, values[documents, columns], len(texts))
+
+    def transform(self, texts) -> sparse.csr_matrix:
+        return self.entries(texts).to_csr(self.n_features)
+
+
+def unit_rows(documents: np.ndarray, values: np.ndarray, n_documents: int) -> np.ndarray:
+    """``values`` scaled to unit l2 norm per document (rows of zeros stay zeros), with the rounding of
+    scikit-learn's ``normalize``: squares in the values' precision, sums and division in double."""
+    norms = np.sqrt(np.bincount(documents, weights=values * values, minlength=n_documents))
+    norms[norms == 0.0] = 1.0
+    return (values / norms[documents]).astype(values.dtype)
 
 
 def normalise_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
-    """Scale each row of a CSR matrix to unit l2 norm in place (rows of zeros stay zeros), with the same
-    rounding as scikit-learn's ``normalize``: squares in the data's precision, sums and division in double."""
+    """Scale each row of a CSR matrix to unit l2 norm in place (see :func:`unit_rows`)."""
     rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
-    norms = np.sqrt(np.bincount(rows, weights=matrix.data * matrix.data, minlength=matrix.shape[0]))
-    norms[norms == 0.0] = 1.0
-    matrix.data[:] = matrix.data / norms[rows]
+    matrix.data[:] = unit_rows(rows, matrix.data, matrix.shape[0])
     return matrix

@@ -55,13 +55,14 @@ def _occurrences(term: str, kind: str, search_text: str) -> list[tuple[int, int]
 
 
 def _heat(text, normalised, indices, values, contrast, names, signals) -> np.ndarray:
-    """Spread each feature's contrast weight evenly over the original characters it came from."""
+    """Spread each feature's contrast weight (``contrast[i]`` for ``indices[i]``) evenly over the original
+    characters it came from."""
     heat = np.zeros(len(text))
     search_text = _WHITESPACE.sub(" ", normalised.text)
     signal_spans: dict[str, list[tuple[int, int]]] = {}
     for signal in signals:
         signal_spans.setdefault(signal.type, []).append((signal.start, signal.end))
-    for index, value in zip(indices, values):
+    for index, value, weight in zip(indices, values, contrast):
         kind, term = split_feature_name(names[index])
         if kind == "signal":
             spans = signal_spans.get(term, [])
@@ -71,7 +72,7 @@ def _heat(text, normalised, indices, values, contrast, names, signals) -> np.nda
             spans = [normalised.source_span(a, b) for a, b in _occurrences(term, kind, search_text)]
         width = sum(end - start for start, end in spans)
         for start, end in spans if width else ():
-            heat[start:end] += value * contrast[index] / width
+            heat[start:end] += value * weight / width
     return heat
 
 
@@ -147,7 +148,8 @@ def explain(
     intercept = float(model.intercept[model.classes.index(label)])
     terms = _terms(indices, values, weights, model.feature_names)
     ranked = sorted(terms, key=lambda term: term.contribution)
-    contrast = model.coef[model.classes.index(contrast_label)] - model.coef[model.classes.index("normal")]
+    # at the row's features only: the whole rows are 370,000 weights each
+    contrast = model.coef[model.classes.index(contrast_label), indices] - model.coef[model.classes.index("normal"), indices]
     heat = _heat(text, normalised, indices, values, contrast, model.feature_names, signals)
     heat = _readable(text, heat, [signal for signal in signals if signal.type in RED_FLAG_IDS])
     return Explanation(
@@ -187,13 +189,14 @@ class ExampleIndex:
     """Training messages in word TF-IDF space, for "similar examples" by cosine similarity."""
 
     def __init__(self, matrix, texts, labels):
-        self.matrix = normalise_rows(matrix.tocsr().astype(np.float32))
+        # by feature (CSC): a query of a few dozen words reads only those words' columns
+        self.by_feature = normalise_rows(matrix.tocsr().astype(np.float32)).tocsc()
         self.texts = list(texts)
         self.labels = list(labels)
 
     def nearest(self, vector, count: int = 3, minimum: float = 0.05) -> tuple[SimilarExample, ...]:
         query = normalise_rows(vector.tocsr().astype(np.float32))
-        similarity = (self.matrix @ query.T).toarray().ravel()
+        similarity = self.by_feature[:, query.indices] @ query.data
         best = np.argsort(similarity)[::-1][:count]
         return tuple(
             SimilarExample(self.texts[index], self.labels[index], float(similarity[index]))

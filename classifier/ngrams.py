@@ -49,38 +49,71 @@ class NgramTable:
             key = (key << self.bits) | self.symbol_ids[symbol]
         return key
 
-    def count(self, ids: np.ndarray, lengths: Sequence[int], min_n: int, dtype=np.float64) -> sparse.csr_matrix:
-        """Documents × vocabulary counts, from the symbol ids of all documents laid end to end.
+    def count(self, ids: np.ndarray, lengths: Sequence[int], min_n: int) -> Entries:
+        """The vocabulary n-grams of documents whose symbol ids are laid end to end: (document, column,
+        count) for each n-gram that occurs, sorted by document, then column.
 
         N-grams with an UNKNOWN symbol are skipped, so the first symbol of a key is never 0 and
         keys of different lengths never collide (a 3-gram key is at least ``1 << 2 * bits``,
-        above every 2-gram key).
+        above every 2-gram key): the keys of all lengths are looked up at once.
         """
         lengths = np.asarray(lengths, dtype=np.int64)
-        ends = np.cumsum(lengths)
         document = np.repeat(np.arange(len(lengths)), lengths)
-        room = np.repeat(ends, lengths) - np.arange(len(ids))  # symbols left in the document from here
+        room = np.repeat(np.cumsum(lengths), lengths) - np.arange(len(ids))  # symbols left in the document from here
         unknown_before = np.concatenate(([0], np.cumsum(ids == UNKNOWN)))
         ids = ids.astype(np.int64, copy=False)  # both encoders already give int64
-        rows, columns = [], []
-        for n in range(min_n, self.max_n + 1):
+        keys, documents = [], []
+        for n in range(min_n, min(self.max_n, len(ids)) + 1):
             starts = len(ids) - n + 1
-            if starts <= 0:
-                break
             key = np.zeros(starts, dtype=np.int64)
             for offset in range(n):
                 key = (key << self.bits) | ids[offset : offset + starts]
             usable = (room[:starts] >= n) & (unknown_before[n : n + starts] == unknown_before[:starts])
-            column = self.columns.get(key[usable])
-            found = column >= 0
-            rows.append(document[:starts][usable][found])
-            columns.append(column[found])
-        rows_all = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-        columns_all = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64)
-        # COO → CSR adds up repeated (document, n-gram) pairs: those are the counts.
-        return sparse.csr_matrix(
-            (np.ones(len(rows_all), dtype=dtype), (rows_all, columns_all)), shape=(len(lengths), self.n_features)
-        )
+            keys.append(key[usable])
+            documents.append(document[:starts][usable])
+        if not keys:
+            return Entries.empty(len(lengths))
+        column = self.columns.get(np.concatenate(keys))
+        found = column >= 0
+        # one number per (document, column) pair, in that order: unique() sorts them and counts repeats
+        pairs, counts = np.unique(np.concatenate(documents)[found] * self.n_features + column[found], return_counts=True)
+        return Entries(pairs // self.n_features, pairs % self.n_features, counts, len(lengths))
+
+
+class Entries:
+    """The non-zero cells of a documents × features matrix, sorted by document (then column within one
+    block): what feature blocks produce, put side by side into one CSR matrix at the end."""
+
+    def __init__(self, documents: np.ndarray, columns: np.ndarray, values: np.ndarray, n_documents: int):
+        self.documents, self.columns, self.values, self.n_documents = documents, columns, values, n_documents
+
+    @classmethod
+    def empty(cls, n_documents: int) -> Entries:
+        nothing = np.zeros(0, dtype=np.int64)
+        return cls(nothing, nothing, nothing.astype(np.float32), n_documents)
+
+    def to_csr(self, n_features: int) -> sparse.csr_matrix:
+        return side_by_side([self], [n_features])
+
+
+def side_by_side(blocks: Sequence[Entries], widths: Sequence[int]) -> sparse.csr_matrix:
+    """One CSR matrix of the blocks' columns side by side (``sparse.hstack`` without building a matrix per
+    block): each cell goes straight to its place — its row's start, the cells of earlier blocks in that
+    row, and its rank within its own block's row."""
+    n_documents = blocks[0].n_documents
+    per_row = [np.bincount(block.documents, minlength=n_documents) for block in blocks]
+    indptr = np.zeros(n_documents + 1, dtype=np.int64)
+    np.cumsum(np.sum(per_row, axis=0), out=indptr[1:])
+    data = np.empty(indptr[-1], dtype=np.float32)
+    indices = np.empty(indptr[-1], dtype=np.int32)
+    before, offset = indptr[:-1].copy(), 0
+    for block, counts, width in zip(blocks, per_row, widths):
+        block_starts = np.cumsum(counts) - counts  # where each row's cells start within this block
+        places = before[block.documents] + np.arange(len(block.documents)) - block_starts[block.documents]
+        data[places], indices[places] = block.values, block.columns + offset
+        before += counts
+        offset += width
+    return sparse.csr_matrix((data, indices, indptr.astype(np.int32)), shape=(n_documents, offset))
 
 
 class Terms:
@@ -124,6 +157,7 @@ class HashIndex:
     """
 
     _EMPTY = -1
+    _WINDOW = np.arange(8)  # slots read per key in the rounds after the first (8 int64: one cache line)
     _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing
 
     def __init__(self, keys: np.ndarray, values: np.ndarray):
@@ -145,31 +179,51 @@ class HashIndex:
         return (hashed >> np.uint64(64 - self.size_bits)).astype(np.int64)
 
     def get(self, keys: np.ndarray) -> np.ndarray:
-        """The value of each key, or -1 where the key is absent."""
+        """The value of each key, or -1 where the key is absent.
+
+        A key is found at the first slot from its home that holds it or is empty. The first round reads
+        each key's home slot, which settles most keys; later rounds read ``_WINDOW`` slots per key at once
+        (one cache line), so that the few keys in long runs of full slots take a round or two, not one
+        round per slot: a round is a dozen numpy calls, most of the time for a single message.
+        """
         result = np.full(len(keys), -1, dtype=np.int64)
+        mask = (1 << self.size_bits) - 1
         slots = self._home(keys)
-        probing = np.arange(len(keys))
+        stored = self.slot_keys[slots]
+        hit = stored == keys
+        result[hit] = self.slot_values[slots[hit]]
+        probing = np.flatnonzero(~hit & (stored != self._EMPTY))
+        slots = (slots[probing] + 1) & mask
         while len(probing):
-            stored = self.slot_keys[slots]
-            hit = stored == keys[probing]
-            result[probing[hit]] = self.slot_values[slots[hit]]
-            more = ~hit & (stored != self._EMPTY)
-            probing, slots = probing[more], (slots[more] + 1) & ((1 << self.size_bits) - 1)
+            window = (slots[:, None] + self._WINDOW) & mask
+            stored = self.slot_keys[window]
+            hit = stored == keys[probing][:, None]
+            stop = hit | (stored == self._EMPTY)
+            first = stop.argmax(axis=1)
+            rows = np.arange(len(probing))
+            found = hit[rows, first]
+            result[probing[found]] = self.slot_values[window[rows[found], first[found]]]
+            more = ~stop[rows, first]
+            probing, slots = probing[more], (slots[more] + len(self._WINDOW)) & mask
         return result
 
 
 class CharSymbols:
-    """Character → symbol id for a whole batch at once (code points looked up in a :class:`HashIndex`)."""
+    """Character → symbol id for a whole batch at once: a binary search among the few thousand code
+    points of the vocabulary, one numpy call whatever the batch size."""
 
     def __init__(self, symbol_ids: dict[str, int]):
         code_points = np.array([ord(char) for char in symbol_ids], dtype=np.int64)
-        self.ids = HashIndex(code_points, np.array(list(symbol_ids.values()), dtype=np.int64))
+        order = np.argsort(code_points)
+        self.code_points = np.append(code_points[order], -1)  # -1: a sentinel past the end, never a code point
+        self.ids = np.append(np.array(list(symbol_ids.values()), dtype=np.int64)[order], UNKNOWN)
 
     def encode(self, documents: Iterable[str]) -> tuple[np.ndarray, list[int]]:
         documents = list(documents)
         joined = "".join(documents).encode("utf-32-le", "surrogatepass")
-        ids = self.ids.get(np.frombuffer(joined, dtype=np.uint32).astype(np.int64))
-        return np.maximum(ids, UNKNOWN), [len(document) for document in documents]
+        code_points = np.frombuffer(joined, dtype=np.uint32).astype(np.int64)
+        place = np.searchsorted(self.code_points[:-1], code_points)
+        return np.where(self.code_points[place] == code_points, self.ids[place], UNKNOWN), [len(d) for d in documents]
 
 
 def encode_words(documents: Iterable[list[str]], symbol_ids: dict[str, int]) -> tuple[np.ndarray, list[int]]:

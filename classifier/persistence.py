@@ -28,7 +28,7 @@ from .errors import ModelError
 # Pickles are only trusted with the exact versions of the libraries whose objects they contain.
 PINNED_LIBRARIES = ("scikit-learn", "numpy", "scipy", "joblib", "jieba", "rjieba")
 # The modules whose code decides what a fitted model computes.
-MODEL_SOURCES = ("normalise.py", "signals.py", "features.py", "blocks.py", "ngrams.py", "model.py", "runtime.py",
+MODEL_SOURCES = ("normalise.py", "signals.py", "features.py", "blocks.py", "ngrams.py", "model.py", "runtime.py", "explain.py",
                  "fraud_words.txt")
 MANIFEST_FORMAT = 2
 

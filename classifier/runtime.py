@@ -18,7 +18,7 @@ from scipy import sparse
 from . import persistence
 from .errors import ModelError
 from .explain import ExampleIndex, LinearModel
-from .ngrams import Terms
+from .ngrams import Terms, side_by_side
 from .normalise import normalise_all
 from .signals import RED_FLAG_IDS, SIGNAL_IDS
 from .typology import NORMAL
@@ -49,7 +49,8 @@ class CompiledModel:
     def features(self, normalised_texts: Sequence[str]) -> sparse.csr_matrix:
         """The feature rows of already normalised texts, the blocks side by side."""
         # float32 like the weights: a float64 row would make scipy upcast the whole weight matrix per call.
-        return sparse.hstack([block.transform(normalised_texts) for _, block in self.blocks], format="csr", dtype=np.float32)
+        blocks = [block for _, block in self.blocks]
+        return side_by_side([block.entries(normalised_texts) for block in blocks], [block.n_features for block in blocks])
 
     def word_block(self, rows) -> sparse.csr_matrix:
         """The word TF-IDF columns of feature rows (what similar examples are found by)."""
@@ -66,9 +67,13 @@ class CompiledModel:
     def red_flags_of(self, rows) -> list[tuple[str, ...]]:
         """For each feature row, the red-flag signal types it counted (from the signal block, no rescan)."""
         ids = [SIGNAL_IDS[column] for column in self.blocks[-1][1].columns]
-        block = rows[:, rows.shape[1] - len(ids):].tocsr()
-        return [tuple(ids[column] for column in block.indices[start:end] if ids[column] in RED_FLAG_IDS)
-                for start, end in zip(block.indptr[:-1], block.indptr[1:])]
+        first = rows.shape[1] - len(ids)  # the signal block's columns come last in every row
+        signal_cells = np.flatnonzero(rows.indices >= first)
+        flags: list[list[str]] = [[] for _ in range(rows.shape[0])]
+        for row, column in zip(np.searchsorted(rows.indptr, signal_cells, side="right") - 1, rows.indices[signal_cells] - first):
+            if ids[column] in RED_FLAG_IDS:
+                flags[row].append(ids[column])
+        return [tuple(row_flags) for row_flags in flags]
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         return self.predict_proba_features(self.features(normalise_all(list(texts))))

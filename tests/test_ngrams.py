@@ -1,8 +1,9 @@
 import numpy as np
 import pytest
+from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 
-from classifier.ngrams import UNKNOWN, CharSymbols, HashIndex, NgramTable, encode_words
+from classifier.ngrams import UNKNOWN, CharSymbols, Entries, HashIndex, NgramTable, encode_words, side_by_side
 
 
 def test_hash_index_finds_every_key_and_nothing_else():
@@ -20,7 +21,7 @@ def test_empty_hash_index_finds_nothing():
 def _char_counts(documents, vocabulary, ngram_range):
     table = NgramTable(vocabulary, tuple, ngram_range[1])
     ids, lengths = CharSymbols(table.symbol_ids).encode(documents)
-    return table.count(ids, lengths, ngram_range[0]).toarray()
+    return table.count(ids, lengths, ngram_range[0]).to_csr(table.n_features).toarray()
 
 
 def test_char_counts_equal_count_vectorizer():
@@ -42,10 +43,22 @@ def test_word_counts_use_bigrams_of_known_words():
     table = NgramTable(vocabulary, lambda term: term.split(" "), 2)
     ids, lengths = encode_words([["安全", "账户"], ["安全", "的", "账户"], []], table.symbol_ids)
     assert ids.tolist().count(UNKNOWN) == 1
-    assert table.count(ids, lengths, 1).toarray().tolist() == [[1, 1, 1], [1, 1, 0], [0, 0, 0]]
+    assert table.count(ids, lengths, 1).to_csr(table.n_features).toarray().tolist() == [[1, 1, 1], [1, 1, 0], [0, 0, 0]]
 
 
 def test_too_many_symbols_for_64_bit_keys_is_refused():
     vocabulary = {chr(0x4E00 + i) * 5: i for i in range(5000)}  # 5000 symbols → 13 bits × 5 = 65
     with pytest.raises(ValueError, match="64-bit"):
         NgramTable(vocabulary, tuple, 5)
+
+
+def test_blocks_side_by_side_equal_scipy_hstack():
+    rng = np.random.default_rng(0)
+    blocks, widths = [], [5, 1, 7]
+    for width in widths:
+        dense = (rng.random((4, width)) < 0.4) * rng.random((4, width)).astype(np.float32)
+        documents, columns = np.nonzero(dense)
+        blocks.append(Entries(documents, columns, dense[documents, columns], 4))
+    expected = sparse.hstack([block.to_csr(width) for block, width in zip(blocks, widths)], format="csr")
+    combined = side_by_side(blocks, widths)
+    assert combined.has_sorted_indices and (combined != expected).nnz == 0
