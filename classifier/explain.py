@@ -36,12 +36,11 @@ def split_feature_name(name: str) -> tuple[str, str]:
     return kind, term.removeprefix("signal:") if kind == "signal" else term
 
 
-def _terms(indices, values, weights, names) -> list[Term]:
+def _terms(features, values, weights) -> list[Term]:
     terms = []
-    for index, value in zip(indices, values):
-        kind, term = split_feature_name(names[index])
+    for (kind, term), value, weight in zip(features, values.tolist(), weights.tolist()):
         shown = term if kind == "signal" else display_term(term)
-        terms.append(Term(shown, kind, float(value), float(weights[index]), float(value * weights[index])))
+        terms.append(Term(shown, kind, value, weight, value * weight))
     return terms
 
 
@@ -54,16 +53,14 @@ def _occurrences(term: str, kind: str, search_text: str) -> list[tuple[int, int]
     return spans
 
 
-def _heat(text, normalised, indices, values, contrast, names, signals) -> np.ndarray:
-    """Spread each feature's contrast weight (``contrast[i]`` for ``indices[i]``) evenly over the original
-    characters it came from."""
-    heat = np.zeros(len(text))
+def _heat(text, normalised, features, values, contrast, signals) -> np.ndarray:
+    """Spread each feature's contrast weight evenly over the original characters it came from."""
+    heat = [0.0] * len(text)  # spans are a few characters: a list is faster to add to than numpy slices
     search_text = _WHITESPACE.sub(" ", normalised.text)
     signal_spans: dict[str, list[tuple[int, int]]] = {}
     for signal in signals:
         signal_spans.setdefault(signal.type, []).append((signal.start, signal.end))
-    for index, value, weight in zip(indices, values, contrast):
-        kind, term = split_feature_name(names[index])
+    for (kind, term), value, weight in zip(features, values.tolist(), contrast.tolist()):
         if kind == "signal":
             spans = signal_spans.get(term, [])
         elif kind == "pinyin":  # sounds, not spellings: no place in the text to put them
@@ -72,8 +69,10 @@ def _heat(text, normalised, indices, values, contrast, names, signals) -> np.nda
             spans = [normalised.source_span(a, b) for a, b in _occurrences(term, kind, search_text)]
         width = sum(end - start for start, end in spans)
         for start, end in spans if width else ():
-            heat[start:end] += value * weight / width
-    return heat
+            share = value * weight / width
+            for position in range(start, end):
+                heat[position] += share
+    return np.array(heat)
 
 
 def _readable(text: str, heat: np.ndarray, red_flags: list[Signal]) -> np.ndarray:
@@ -144,13 +143,14 @@ def explain(
     """Explanation of ``label`` for one message whose feature row is ``features`` (1 × n sparse)."""
     row = features.tocsr()
     indices, values = row.indices, row.data
-    weights = model.coef[model.classes.index(label)]
+    features = [split_feature_name(model.feature_names[index]) for index in indices]
+    # weights at the row's features only: a whole row of coef is 370,000 weights
+    weights = model.coef[model.classes.index(label), indices]
     intercept = float(model.intercept[model.classes.index(label)])
-    terms = _terms(indices, values, weights, model.feature_names)
+    terms = _terms(features, values, weights)
     ranked = sorted(terms, key=lambda term: term.contribution)
-    # at the row's features only: the whole rows are 370,000 weights each
     contrast = model.coef[model.classes.index(contrast_label), indices] - model.coef[model.classes.index("normal"), indices]
-    heat = _heat(text, normalised, indices, values, contrast, model.feature_names, signals)
+    heat = _heat(text, normalised, features, values, contrast, signals)
     heat = _readable(text, heat, [signal for signal in signals if signal.type in RED_FLAG_IDS])
     return Explanation(
         label=label,

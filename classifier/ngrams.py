@@ -60,17 +60,17 @@ class NgramTable:
         lengths = np.asarray(lengths, dtype=np.int64)
         document = np.repeat(np.arange(len(lengths)), lengths)
         room = np.repeat(np.cumsum(lengths), lengths) - np.arange(len(ids))  # symbols left in the document from here
-        unknown_before = np.concatenate(([0], np.cumsum(ids == UNKNOWN)))
         ids = ids.astype(np.int64, copy=False)  # both encoders already give int64
+        key, usable = ids, ids != UNKNOWN  # the n-grams starting at each position, n = 1
+        known = usable
         keys, documents = [], []
-        for n in range(min_n, min(self.max_n, len(ids)) + 1):
-            starts = len(ids) - n + 1
-            key = np.zeros(starts, dtype=np.int64)
-            for offset in range(n):
-                key = (key << self.bits) | ids[offset : offset + starts]
-            usable = (room[:starts] >= n) & (unknown_before[n : n + starts] == unknown_before[:starts])
-            keys.append(key[usable])
-            documents.append(document[:starts][usable])
+        for n in range(1, min(self.max_n, len(ids)) + 1):
+            if n > 1:  # an n-gram is the (n-1)-gram at the same start and one more symbol
+                key = (key[:-1] << self.bits) | ids[n - 1 :]
+                usable = usable[:-1] & known[n - 1 :] & (room[: len(key)] >= n)
+            if n >= min_n:
+                keys.append(key[usable])
+                documents.append(document[: len(key)][usable])
         if not keys:
             return Entries.empty(len(lengths))
         column = self.columns.get(np.concatenate(keys))
