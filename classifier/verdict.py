@@ -176,8 +176,10 @@ class Detector:
         top = tuple((classes[i], probabilities[i]) for i in order)
         thresholds = self.typology.thresholds
         second = top[1][1] if len(top) > 1 else 0.0
-        risk_score = 1.0 - probabilities[self.model.normal_index_]
-        best_fraud = classes[max((i for i in range(len(classes)) if classes[i] != NORMAL), key=probabilities.__getitem__)]
+        normal = self.model.normal_index_
+        risk_score = 1.0 - probabilities[normal]
+        # the best three labels hold at most one normal, so the likeliest scam type is among them
+        best_fraud = next(classes[i] for i in order if i != normal)
         flagged = not too_short and risk_score >= self.label_thresholds.get(best_fraud, thresholds["risk_levels"]["medium"])
         risk_level = self.risk_level(risk_score) if flagged else "low"
         label = best_fraud if flagged else NORMAL

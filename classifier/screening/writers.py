@@ -75,7 +75,10 @@ class JsonlWriter:
         self.stream = stream
 
     def write(self, record: Record) -> None:
-        self.stream.write(json.dumps(printable(output_row(record)), ensure_ascii=False) + "\n")
+        # JSON leaves surrogates as they are, so replacing them in the line equals replacing them in
+        # every key and value first (printable), at one search a line
+        line = json.dumps(output_row(record), ensure_ascii=False)
+        self.stream.write((_SURROGATES.sub("\ufffd", line) if _SURROGATES.search(line) else line) + "\n")
 
 
 class CsvWriter:
