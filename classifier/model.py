@@ -33,7 +33,7 @@ from .runtime import CompiledModel
 from .typology import NORMAL, load_typology
 
 
-class ScamClassifier(ClassifierMixin, BaseEstimator):
+class ScamClassifier(persistence.FromManifest, ClassifierMixin, BaseEstimator):
     """Probabilities over the typology's labels for Chinese messages.
 
     >>> model = ScamClassifier.load()                            # doctest: +SKIP
@@ -138,16 +138,6 @@ class ScamClassifier(ClassifierMixin, BaseEstimator):
         return self.compiled_.predict(texts)
 
     # --- metadata and persistence -----------------------------------------------------------
-
-    @property
-    def version(self) -> str:
-        """Derived from the training data, the parameters and the library versions (see persistence)."""
-        return self.manifest_["model_version"] if hasattr(self, "manifest_") else "unsaved"
-
-    @property
-    def metrics(self) -> dict:
-        """The evaluation figures recorded when the model was saved."""
-        return dict(self.manifest_.get("metrics") or {}) if hasattr(self, "manifest_") else {}
 
     def save(self, path: str | Path, metrics: dict | None = None, data_hash: str | None = None,
              key: str | None = None, extra: dict | None = None) -> dict:

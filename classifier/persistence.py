@@ -33,6 +33,20 @@ MODEL_SOURCES = ("normalise.py", "signals.py", "features.py", "blocks.py", "ngra
 MANIFEST_FORMAT = 2
 
 
+class FromManifest:
+    """``version`` and ``metrics`` of a model, from the manifest (``manifest_``) it was saved or loaded with."""
+
+    @property
+    def version(self) -> str:
+        """Derived from the training data, the parameters and the library versions (see :func:`model_version`)."""
+        return self.manifest_["model_version"] if hasattr(self, "manifest_") else "unsaved"
+
+    @property
+    def metrics(self) -> dict:
+        """The evaluation figures recorded when the model was saved."""
+        return dict(self.manifest_.get("metrics") or {}) if hasattr(self, "manifest_") else {}
+
+
 def manifest_path(path: str | Path) -> Path:
     return Path(path).with_suffix(".json")
 

@@ -24,7 +24,7 @@ from .signals import RED_FLAG_IDS, SIGNAL_IDS
 from .typology import NORMAL
 
 
-class CompiledModel:
+class CompiledModel(persistence.FromManifest):
     """Calibrated probabilities over the typology's labels, from fitted blocks and weights.
 
     ``blocks`` are (name, block) pairs side by side, the word block first (similar examples are found
@@ -95,15 +95,6 @@ class CompiledModel:
     def get_params(self) -> dict:
         """The parameters of the :class:`ScamClassifier` this was fitted by (a retrain reuses them)."""
         return dict(self.params)
-
-    @property
-    def version(self) -> str:
-        return self.manifest_["model_version"] if hasattr(self, "manifest_") else "unsaved"
-
-    @property
-    def metrics(self) -> dict:
-        """The evaluation figures recorded when the model was saved."""
-        return dict(self.manifest_.get("metrics") or {}) if hasattr(self, "manifest_") else {}
 
     def __getstate__(self) -> dict:
         state = {key: value for key, value in self.__dict__.items() if key != "manifest_"}
