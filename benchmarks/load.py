@@ -7,6 +7,8 @@ Markdown table (requests/s, p50/p99 latency) and stops the server. Loopback only
 
     python benchmarks/load.py --clients 8 --requests 5000 --seconds 30 --workers 2
 
+    python benchmarks/load.py --wrk --seconds 10      # requests sent by wrk (apt install wrk) instead
+
 The first row is the health check, which runs no model: what this server, client and machine can do at
 most, against which the classify rows are read.
 """
@@ -17,11 +19,13 @@ import argparse
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -148,6 +152,36 @@ def run(port: int, clients: int, requests: int, seconds: float, explain: bool | 
             "p99": percentile(latencies, 99) * 1000 if latencies else float("nan")}
 
 
+WRK_SCRIPT = """wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local bodies = {%s}
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, nil, nil, bodies[(n %% #bodies) + 1])
+end
+"""
+_WRK_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+
+
+def run_wrk(port: int, clients: int, seconds: float, explain: bool | None) -> dict:
+    """The same request as :func:`client`, sent by wrk (a load generator in C, ``apt install wrk``): on a
+    machine of two cores a Python client takes CPU the server would otherwise have."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", encoding="utf-8") as script:
+        bodies = ", ".join("[[" + json.dumps({"text": text, "explain": explain}, ensure_ascii=False) + "]]" for text in MESSAGES)
+        script.write(WRK_SCRIPT % bodies)
+        script.flush()
+        path = "/api/v1/health" if explain is None else "/api/v1/classify"
+        command = ["wrk", f"-t{min(clients, 2)}", f"-c{clients}", f"-d{seconds:.0f}s", "--latency",
+                   *([] if explain is None else ["-s", script.name]), f"http://127.0.0.1:{port}{path}"]
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    total, elapsed = re.search(r"(\d+) requests in ([\d.]+)s", output).groups()
+    errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|connect|read|write|timeout):? (\d+)", output))
+    latency = {q: float(v) * _WRK_UNITS[unit] for q, v, unit in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)$", output, re.M)}
+    return {"ok": int(total) - errors, "failed": errors, "seconds": float(elapsed), "rps": (int(total) - errors) / float(elapsed),
+            "p50": latency["50"], "p99": latency["99"]}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=8, help="concurrent client threads (default 8)")
@@ -156,16 +190,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--model", help="model path (default: the package's built-in model)")
     parser.add_argument("--startup", type=float, default=300, help="seconds to wait for the server (training may happen)")
+    parser.add_argument("--wrk", action="store_true", help="send the requests with wrk for --seconds each (apt install wrk)")
     args = parser.parse_args(argv)
+    if args.wrk and not shutil.which("wrk"):
+        sys.exit("--wrk needs wrk on the PATH (apt install wrk)")
     port = free_port()
     process = start_server(port, args.workers, args.startup, args.model)
     try:
         run(port, min(args.clients, 2), 20, 10, True)  # warm-up
-        rows = [(explain, run(port, args.clients, args.requests, args.seconds, explain)) for explain in (None, False, True)]
+        if args.wrk:
+            rows = [(explain, run_wrk(port, args.clients, args.seconds, explain)) for explain in (None, False, True)]
+        else:
+            rows = [(explain, run(port, args.clients, args.requests, args.seconds, explain)) for explain in (None, False, True)]
     finally:
         stop_server(process)
-    print(f"Load check: POST /api/v1/classify, gunicorn with {args.workers} workers, {args.clients} concurrent clients, "
-          f"loopback, {os.cpu_count()} CPUs\n")
+    sender = "wrk" if args.wrk else "Python threads"
+    print(f"Load check: POST /api/v1/classify, gunicorn with {args.workers} workers, {args.clients} concurrent clients "
+          f"({sender}), loopback, {os.cpu_count()} CPUs\n")
     print("| request | requests OK | failed | seconds | requests/s | p50 ms | p99 ms |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for explain, r in rows:

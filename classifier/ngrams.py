@@ -58,8 +58,12 @@ class NgramTable:
         above every 2-gram key): the keys of all lengths are looked up at once.
         """
         lengths = np.asarray(lengths, dtype=np.int64)
-        document = np.repeat(np.arange(len(lengths)), lengths)
-        room = np.repeat(np.cumsum(lengths), lengths) - np.arange(len(ids))  # symbols left in the document from here
+        # One document (a single message, the API's case) has no boundaries to keep n-grams within and
+        # no documents to tell apart: a dozen fewer numpy calls, a fifth of its counting time.
+        one = len(lengths) == 1
+        if not one:
+            document = np.repeat(np.arange(len(lengths)), lengths)
+            room = np.repeat(np.cumsum(lengths), lengths) - np.arange(len(ids))  # symbols left in the document
         ids = ids.astype(np.int64, copy=False)  # both encoders already give int64
         key, usable = ids, ids != UNKNOWN  # the n-grams starting at each position, n = 1
         known = usable
@@ -67,16 +71,22 @@ class NgramTable:
         for n in range(1, min(self.max_n, len(ids)) + 1):
             if n > 1:  # an n-gram is the (n-1)-gram at the same start and one more symbol
                 key = (key[:-1] << self.bits) | ids[n - 1 :]
-                usable = usable[:-1] & known[n - 1 :] & (room[: len(key)] >= n)
+                usable = usable[:-1] & known[n - 1 :]
+                if not one:
+                    usable &= room[: len(key)] >= n
             if n >= min_n:
                 keys.append(key[usable])
-                documents.append(document[: len(key)][usable])
+                if not one:
+                    documents.append(document[: len(key)][usable])
         if not keys:
             return Entries.empty(len(lengths))
         column = self.columns.get(np.concatenate(keys))
-        found = column >= 0
+        found = column[column >= 0]
+        if one:
+            columns, counts = np.unique(found, return_counts=True)
+            return Entries(np.zeros(len(columns), dtype=np.int64), columns, counts, 1)
         # one number per (document, column) pair, in that order: unique() sorts them and counts repeats
-        pairs, counts = np.unique(np.concatenate(documents)[found] * self.n_features + column[found], return_counts=True)
+        pairs, counts = np.unique(np.concatenate(documents)[column >= 0] * self.n_features + found, return_counts=True)
         return Entries(pairs // self.n_features, pairs % self.n_features, counts, len(lengths))
 
 
@@ -101,6 +111,11 @@ def side_by_side(blocks: Sequence[Entries], widths: Sequence[int]) -> sparse.csr
     block): each cell goes straight to its place — its row's start, the cells of earlier blocks in that
     row, and its rank within its own block's row."""
     n_documents = blocks[0].n_documents
+    if n_documents == 1:  # one row: each block's cells are in column order already
+        offsets = np.cumsum([0, *widths[:-1]])
+        indices = np.concatenate([block.columns + offset for block, offset in zip(blocks, offsets)]).astype(np.int32)
+        data = np.concatenate([block.values for block in blocks]).astype(np.float32, copy=False)
+        return sparse.csr_matrix((data, indices, np.array([0, len(indices)], dtype=np.int32)), shape=(1, sum(widths)))
     per_row = [np.bincount(block.documents, minlength=n_documents) for block in blocks]
     indptr = np.zeros(n_documents + 1, dtype=np.int64)
     np.cumsum(np.sum(per_row, axis=0), out=indptr[1:])
