@@ -85,6 +85,9 @@ _KINDS = (
     ErrorKind("model_version_mismatch", 503,
               "{path} was built with other library versions ({mismatched}); retrain it with 'scam-classifier train'",
               "模型与当前软件版本不匹配，请联系管理员。"),
+    ErrorKind("model_format_old", 503,
+              "{path} was saved in format {found} by an older version of this package (this one reads format "
+              "{expected}); run 'scam-classifier train' to rebuild it", "模型文件需要更新，请联系管理员。"),
     ErrorKind("not_a_model", 503, "{path} does not hold a saved scam classifier", "模型文件有误，请联系管理员。"),
     # Corrections, retraining and model versions.
     ErrorKind("unknown_correction", 404, "no correction with id {id}", "没有这条反馈。"),

@@ -1,8 +1,8 @@
 """``ScamClassifier``: the scikit-learn estimator — fit, probabilities, save, version and metrics.
 
 Pipeline: ``normalise`` (text → canonical text) → ``features`` (word + char TF-IDF + signals)
-→ ``classifier`` (logistic regression fitted on all data, with a temperature learned by
-cross-validation). Fitted attributes end in ``_``. A fitted model is compiled into a
+→ ``classifier`` (a linear SVM, or logistic regression, fitted on all data, with a temperature
+learned by cross-validation). Fitted attributes end in ``_``. A fitted model is compiled into a
 :class:`~classifier.runtime.CompiledModel`, which is what is saved, loaded and predicts. Turning
 probabilities into a verdict a person reads is :mod:`classifier.verdict`'s job.
 """
@@ -36,7 +36,7 @@ from .typology import NORMAL, load_typology
 class ScamClassifier(persistence.FromManifest, ClassifierMixin, BaseEstimator):
     """Probabilities over the typology's labels for Chinese messages.
 
-    >>> model = ScamClassifier.load()                            # doctest: +SKIP
+    >>> model = ScamClassifier().fit(texts, labels)              # doctest: +SKIP
     >>> model.predict(["您涉嫌洗钱，请转入安全账户"])              # doctest: +SKIP
     array(['impersonate_police'], dtype=object)
     """

@@ -30,7 +30,7 @@ PINNED_LIBRARIES = ("scikit-learn", "numpy", "scipy", "joblib", "jieba", "rjieba
 # The modules whose code decides what a fitted model computes.
 MODEL_SOURCES = ("normalise.py", "signals.py", "features.py", "blocks.py", "ngrams.py", "model.py", "runtime.py", "explain.py",
                  "fraud_words.txt")
-MANIFEST_FORMAT = 2
+MANIFEST_FORMAT = 3  # 3: the artefact is a CompiledModel (2 held the scikit-learn pipeline)
 
 
 class FromManifest:
@@ -130,6 +130,8 @@ def verify(path: str | Path, key: str | None = None) -> dict:
     if not path.exists():
         raise ModelError("model_missing", path=path, out=f" --out {path}")
     manifest = read_manifest(path)
+    if manifest.get("format") != MANIFEST_FORMAT:  # an older artefact's classes may no longer exist to unpickle
+        raise ModelError("model_format_old", path=path, found=manifest.get("format"), expected=MANIFEST_FORMAT)
     if key and not hmac.compare_digest(str(manifest.get("signature", "")), signature(manifest, key)):
         raise ModelError("model_unsigned", path=path)
     if sha256_file(path) != manifest.get("sha256"):

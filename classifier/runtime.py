@@ -47,8 +47,8 @@ class CompiledModel(persistence.FromManifest):
     # --- prediction -----------------------------------------------------------------------
 
     def features(self, normalised_texts: Sequence[str]) -> sparse.csr_matrix:
-        """The feature rows of already normalised texts, the blocks side by side."""
-        # float32 like the weights: a float64 row would make scipy upcast the whole weight matrix per call.
+        """The feature rows of already normalised texts, the blocks side by side, in float32 like the weights
+        (a float64 row would make scipy upcast the whole weight matrix on every call)."""
         blocks = [block for _, block in self.blocks]
         return side_by_side([block.entries(normalised_texts) for block in blocks], [block.n_features for block in blocks])
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ModelError
-from .persistence import manifest_path, read_manifest
+from .persistence import manifest_path, read_manifest, verify
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ def make_current(model_path: str | Path, version: str) -> Version:
     chosen = next((v for v in versions(model_path) if v.version == version), None)
     if chosen is None:
         raise ModelError("unknown_model_version", version=version)
+    verify(chosen.path)  # never make current a version that cannot be loaded (damaged, older format, other libraries)
     for source, target in ((chosen.path, Path(model_path)), (manifest_path(chosen.path), manifest_path(model_path))):
         temporary = target.with_name(f".{target.name}.partial")
         shutil.copyfile(source, temporary)

@@ -1,3 +1,4 @@
+import hashlib
 import json
 
 import numpy as np
@@ -57,6 +58,16 @@ def test_other_library_versions_are_refused(model_copy):
     with pytest.raises(ModelError) as caught:
         CompiledModel.load(model_copy)
     assert caught.value.code == "model_version_mismatch"
+
+
+def test_a_model_saved_in_an_older_format_is_refused_before_unpickling(model_copy):
+    model_copy.write_bytes(b"not a pickle")  # never unpickled: the format alone refuses it
+    manifest = json.loads(manifest_path(model_copy).read_text(encoding="utf-8"))
+    manifest.update(format=2, sha256=hashlib.sha256(b"not a pickle").hexdigest())  # 2: the scikit-learn pipeline
+    manifest_path(model_copy).write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(ModelError, match="scam-classifier train") as caught:
+        CompiledModel.load(model_copy)
+    assert caught.value.code == "model_format_old"
 
 
 def test_missing_manifest_is_refused(model_copy):

@@ -83,6 +83,19 @@ def test_a_poisoned_batch_is_refused_by_the_gate_and_force_is_recorded(env, caps
     assert forced.manifest_["retrain"]["forced"] is True and forced.manifest_["retrain"]["refused_for"]
 
 
+def test_rollback_refuses_a_version_this_package_cannot_load(env, capsys):
+    settings, _ = env
+    current = CompiledModel.load(settings.model_path).version
+    old = Path(settings.model_path).parent / "versions" / "0ld0ld0ld0ld"
+    old.mkdir()
+    shutil.copyfile(settings.model_path, old / Path(settings.model_path).name)
+    manifest = json.loads(Path(settings.model_path).with_suffix(".json").read_text(encoding="utf-8"))
+    manifest.update(model_version="0ld0ld0ld0ld", format=2, created="2000-01-01T00:00:00+00:00")
+    (old / Path(settings.model_path).with_suffix(".json").name).write_text(json.dumps(manifest), encoding="utf-8")
+    assert main(["rollback", "0ld0ld0ld0ld"]) == 2 and "older version" in capsys.readouterr().err
+    assert CompiledModel.load(settings.model_path).version == current
+
+
 def test_rollback_restores_the_previous_version(env, capsys):
     settings, store = env
     first = CompiledModel.load(settings.model_path).version
