@@ -121,8 +121,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("rate_limit_storage", "memory://",
             "Where the rate limit is counted: `memory://` (each worker on its own) or a shared store such as "
             "`redis://localhost:6379` (every worker shares one limit).", str),
-    Setting("threads", 2, "Threads per gunicorn worker (`serve`): a slow client holds a thread, not the worker; "
-            "more threads contend for one interpreter (4 doubled the p99 latency under load).",
+    Setting("threads", 4, "Threads per gunicorn worker (`serve`): a few slow clients cannot hold every worker. "
+            "Behind a proxy that buffers requests, 2 halve the p99 latency under load.",
             _positive_int),
     Setting("worker_timeout", 60, "Seconds a gunicorn worker may spend on one request before it is restarted.",
             _positive_int),
