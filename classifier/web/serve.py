@@ -35,6 +35,7 @@ def gunicorn_options(settings, host: str, port: int, workers: int) -> dict:
         "preload_app": True,  # the app (and its model) is built once, before the workers fork
         "timeout": settings.worker_timeout,
         "keepalive": 5,
+        "reuse_port": True,  # each worker its own listening socket: the kernel spreads new connections over them
         # Requests larger than these never reach the app: gunicorn answers 414/431/400 itself.
         "limit_request_line": 4094,
         "limit_request_fields": 50,
