@@ -75,10 +75,9 @@ class JsonlWriter:
         self.stream = stream
 
     def write(self, record: Record) -> None:
-        # JSON leaves surrogates as they are, so replacing them in the line equals replacing them in
-        # every key and value first (printable), at one search a line
-        line = json.dumps(output_row(record), ensure_ascii=False)
-        self.stream.write((_SURROGATES.sub("\ufffd", line) if _SURROGATES.search(line) else line) + "\n")
+        # JSON leaves surrogates as they are, so making the line printable equals making every key and
+        # value printable first, at one search a line
+        self.stream.write(printable(json.dumps(output_row(record), ensure_ascii=False)) + "\n")
 
 
 class CsvWriter:
