@@ -81,12 +81,13 @@ class NgramTable:
         if not keys:
             return Entries.empty(len(lengths))
         column = self.columns.get(np.concatenate(keys))
-        found = column[column >= 0]
+        in_vocabulary = column >= 0
+        found = column[in_vocabulary]
         if one:
             columns, counts = np.unique(found, return_counts=True)
             return Entries(np.zeros(len(columns), dtype=np.int64), columns, counts, 1)
         # one number per (document, column) pair, in that order: unique() sorts them and counts repeats
-        pairs, counts = np.unique(np.concatenate(documents)[column >= 0] * self.n_features + found, return_counts=True)
+        pairs, counts = np.unique(np.concatenate(documents)[in_vocabulary] * self.n_features + found, return_counts=True)
         return Entries(pairs // self.n_features, pairs % self.n_features, counts, len(lengths))
 
 
