@@ -115,11 +115,11 @@ def client(port: int, budget: Budget, explain: bool | None, latencies: list, fai
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     n = index
     while budget.take():
-        body = {"text": MESSAGES[n % len(MESSAGES)], "explain": explain}
+        body = None if explain is None else {"text": MESSAGES[n % len(MESSAGES)], "explain": explain}
         n += 1
         start = time.perf_counter()
         try:
-            if explain is None:
+            if body is None:
                 status, _ = request(port, "GET", "/api/v1/health", None, connection)
             else:
                 status, _ = request(port, "POST", "/api/v1/classify", body, connection)
