@@ -1,6 +1,7 @@
-"""The web service as a WSGI app: ``gunicorn server:app``, or ``python server.py`` for development.
+"""The web service as a WSGI app, for any WSGI server (``granian --interface wsgi server:app``), or
+``python server.py`` for development.
 
-Production: ``scam-classifier serve`` (gunicorn, see classifier/web/serve.py).
+Production: ``scam-classifier serve`` (granian, the model preloaded; see classifier/web/serve.py).
 """
 
 from classifier.web import create_app

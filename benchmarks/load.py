@@ -1,4 +1,4 @@
-"""Load check for ``POST /api/v1/classify`` against the production server (gunicorn).
+"""Load check for ``POST /api/v1/classify`` against the production server (granian).
 
 Starts ``scam-classifier serve`` (or, if that command is not installed, ``python -m classifier.web.serve``)
 on 127.0.0.1 with a free port and the rate limit off, waits for /api/v1/health, then sends requests
@@ -8,6 +8,7 @@ Markdown table (requests/s, p50/p99 latency) and stops the server. Loopback only
     python benchmarks/load.py --clients 8 --requests 5000 --seconds 30 --workers 2
 
     python benchmarks/load.py --wrk --seconds 10      # requests sent by wrk (apt install wrk) instead
+    python benchmarks/load.py --wrk --baseline        # and the same app under gunicorn, in the same run
 
 The first row is the health check, which runs no model: what this server, client and machine can do at
 most, against which the classify rows are read.
@@ -54,11 +55,18 @@ def server_command(port: int, workers: int) -> list[str]:
     return [sys.executable, "-m", "classifier.web.serve", *options]
 
 
-def start_server(port: int, workers: int, wait: float, model: str | None = None) -> subprocess.Popen:
+def baseline_command(port: int, workers: int) -> list[str]:
+    """The plain approach: the same app under gunicorn's threaded worker, as one would deploy Flask first."""
+    return [sys.executable, "-m", "gunicorn", "--worker-class", "gthread", "--threads", "4", "--workers", str(workers),
+            "--preload", "--bind", f"127.0.0.1:{port}", "server:app"]
+
+
+def start_server(command: list[str], port: int, wait: float, model: str | None = None) -> subprocess.Popen:
     env = {**os.environ, "SCAM_CLASSIFIER_RATE_LIMIT": "null"}
+    env.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="load-metrics-"))  # as `serve` does
     if model:
         env["SCAM_CLASSIFIER_MODEL_PATH"] = str(Path(model).resolve())
-    process = subprocess.Popen(server_command(port, workers), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
@@ -75,7 +83,7 @@ def start_server(port: int, workers: int, wait: float, model: str | None = None)
 
 def stop_server(process: subprocess.Popen) -> None:
     if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)  # its own session: gunicorn's master and its workers
+        os.killpg(process.pid, signal.SIGTERM)  # its own session: the server's main process and its workers
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
@@ -187,32 +195,43 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=8, help="concurrent client threads (default 8)")
     parser.add_argument("--requests", type=int, default=5000, help="request budget per run (default 5000)")
     parser.add_argument("--seconds", type=float, default=30, help="time budget per run (default 30)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes (default 2)")
     parser.add_argument("--model", help="model path (default: the package's built-in model)")
     parser.add_argument("--startup", type=float, default=300, help="seconds to wait for the server (training may happen)")
     parser.add_argument("--wrk", action="store_true", help="send the requests with wrk for --seconds each (apt install wrk)")
+    parser.add_argument("--baseline", action="store_true",
+                        help="also measure the same app under gunicorn's threaded worker, in the same run (pip install gunicorn)")
     args = parser.parse_args(argv)
     if args.wrk and not shutil.which("wrk"):
         sys.exit("--wrk needs wrk on the PATH (apt install wrk)")
+    if args.baseline and subprocess.run([sys.executable, "-m", "gunicorn", "--version"], capture_output=True).returncode:
+        sys.exit("--baseline needs gunicorn (pip install gunicorn)")
+    servers = {"granian (`scam-classifier serve`)": server_command}
+    if args.baseline:
+        servers["gunicorn gthread, 4 threads (plain approach)"] = baseline_command
+    results = {name: measure(command, args) for name, command in servers.items()}
+    sender = "wrk" if args.wrk else "Python threads"
+    print(f"Load check: {args.workers} workers, {args.clients} concurrent clients ({sender}), loopback, {os.cpu_count()} CPUs\n")
+    print("| server | request | requests OK | failed | seconds | requests/s | p50 ms | p99 ms |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for server, rows in results.items():
+        for explain, r in rows:
+            name = "`GET /api/v1/health` (no model: the ceiling)" if explain is None else f"classify, explain={str(explain).lower()}"
+            print(f"| {server} | {name} | {r['ok']} | {r['failed']} | {r['seconds']:.1f} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p99']:.1f} |")
+    return 1 if any(r["failed"] for rows in results.values() for _, r in rows) else 0
+
+
+def measure(command, args) -> list[tuple[bool | None, dict]]:
+    """The health check, then classify without and with explanations, against one freshly started server."""
     port = free_port()
-    process = start_server(port, args.workers, args.startup, args.model)
+    process = start_server(command(port, args.workers), port, args.startup, args.model)
     try:
         run(port, min(args.clients, 2), 20, 10, True)  # warm-up
         if args.wrk:
-            rows = [(explain, run_wrk(port, args.clients, args.seconds, explain)) for explain in (None, False, True)]
-        else:
-            rows = [(explain, run(port, args.clients, args.requests, args.seconds, explain)) for explain in (None, False, True)]
+            return [(explain, run_wrk(port, args.clients, args.seconds, explain)) for explain in (None, False, True)]
+        return [(explain, run(port, args.clients, args.requests, args.seconds, explain)) for explain in (None, False, True)]
     finally:
         stop_server(process)
-    sender = "wrk" if args.wrk else "Python threads"
-    print(f"Load check: POST /api/v1/classify, gunicorn with {args.workers} workers, {args.clients} concurrent clients "
-          f"({sender}), loopback, {os.cpu_count()} CPUs\n")
-    print("| request | requests OK | failed | seconds | requests/s | p50 ms | p99 ms |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for explain, r in rows:
-        name = "`GET /api/v1/health` (no model: the ceiling)" if explain is None else f"classify, explain={str(explain).lower()}"
-        print(f"| {name} | {r['ok']} | {r['failed']} | {r['seconds']:.1f} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p99']:.1f} |")
-    return 1 if any(r["failed"] for _, r in rows) else 0
 
 
 if __name__ == "__main__":

@@ -280,7 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     review.add_commands(commands)
 
-    serve_cmd = commands.add_parser("serve", help="run the web service under gunicorn")
+    serve_cmd = commands.add_parser("serve", help="run the web service under granian")
     serve_cmd.add_argument("--host", default="127.0.0.1")
     serve_cmd.add_argument("--port", type=int, default=8000)
     serve_cmd.add_argument("--workers", type=int, default=2)

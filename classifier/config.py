@@ -121,14 +121,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("rate_limit_storage", "memory://",
             "Where the rate limit is counted: `memory://` (each worker on its own) or a shared store such as "
             "`redis://localhost:6379` (every worker shares one limit).", str),
-    Setting("threads", 4, "Threads per gunicorn worker (`serve`): a few slow clients cannot hold every worker. "
-            "Behind a proxy that buffers requests, 2 halve the p99 latency under load.",
+    Setting("threads", 2, "Python threads per worker (`serve`). The server reads and writes requests outside them, "
+            "so slow clients hold none; a second thread keeps a worker answering during one long batch.",
             _positive_int),
-    Setting("worker_timeout", 60, "Seconds a gunicorn worker may spend on one request before it is restarted.",
-            _positive_int),
-    Setting("access_log_format", "%(m)s %(U)s %(s)s %(M)sms",
-            "gunicorn access-log format; the default logs method, path, status and duration only (no client "
-            "address, query string or User-Agent); `null` turns the access log off.", _optional_text, optional=True),
+    Setting("worker_timeout", 60, "Seconds a worker may take to finish its requests when the service stops or "
+            "reloads (SIGHUP) before it is killed.", _positive_int),
+    Setting("access_log_format", "%(method)s %(path)s %(status)d %(dt_ms).0fms",
+            "Access-log format (granian's fields); the default logs method, path, status and duration only (no "
+            "client address, query string or User-Agent); `null` turns the access log off.", _optional_text,
+            optional=True),
     Setting("batch_table_rows", 200, "Rows shown in the batch page's result table (the download has them all).",
             _positive_int),
     Setting("inline_download_bytes", 2 * 1024 * 1024,

@@ -5,8 +5,8 @@
 
 Making a version current copies its two files over the current ones (each through a temporary file and
 a rename, so a reader never sees half a model). The running service picks a new current model up on
-restart, or on SIGHUP: gunicorn then starts new workers, and each one loads the current model if it is
-not the one the master preloaded.
+restart, or on SIGHUP: the server then starts new workers, and each one loads the current model if it is
+not the one the main process preloaded.
 """
 
 from __future__ import annotations

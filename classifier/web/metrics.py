@@ -1,6 +1,6 @@
 """``/metrics`` in the Prometheus text format: requests and errors by endpoint and status, latency, verdicts.
 
-Under gunicorn, ``serve`` points ``PROMETHEUS_MULTIPROC_DIR`` at a fresh folder before the workers fork,
+Under ``serve``, the main process points ``PROMETHEUS_MULTIPROC_DIR`` at a fresh folder before the workers fork,
 and the figures of all workers are added up on each scrape. No message text is ever a label.
 """
 

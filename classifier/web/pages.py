@@ -148,6 +148,7 @@ bp.add_url_rule("/openapi.json", view_func=api_openapi_document)
 
 @bp.after_app_request
 def security_headers(response: Response) -> Response:
+    response.headers["Server"] = "scam-classifier"  # in place of the server software's own name
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     response.headers.setdefault("X-Frame-Options", "DENY")

@@ -2,7 +2,7 @@
 
 ``rate_limit = "120/minute"`` allows 120 units of requests per client address per minute across the
 JSON API and form posts; pages, static files, health, metrics and the OpenAPI document are not limited.
-A batch costs one unit per message. With the default in-memory storage each gunicorn worker counts on
+A batch costs one unit per message. With the default in-memory storage each worker process counts on
 its own; set ``rate_limit_storage`` to a shared store (``redis://host:6379``) and every worker shares
 one limit.
 """

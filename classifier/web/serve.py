@@ -1,4 +1,9 @@
-"""Run the web service under gunicorn, the model loaded once in the master before workers fork."""
+"""Run the web service under granian, the model loaded once in the main process before workers fork.
+
+granian reads and writes HTTP in Rust, outside the GIL: a slow client holds no Python thread, and the
+per-request cost of the server is a fraction of gunicorn's (see the README's Benchmark section). Each
+worker process runs the Flask app on ``threads`` Python threads.
+"""
 
 from __future__ import annotations
 
@@ -7,86 +12,77 @@ import os
 import sys
 import tempfile
 
-from gunicorn.app.base import BaseApplication
+from granian.constants import HTTPModes, Interfaces
+from granian.http import HTTP1Settings
+from granian.server import Server
 
 from classifier.config import load_settings
 from classifier.errors import ClassifierError
 
+# A request's line and headers must fit in this many bytes, or the server answers 431 itself and the app
+# never sees the request (bodies are not counted; the app limits those).
+MAX_REQUEST_HEAD_BYTES = 16_384
+HEADER_READ_TIMEOUT_MS = 10_000  # a client that has not sent its headers after 10 s is disconnected
 
-class Server(BaseApplication):
-    def __init__(self, app, options: dict):
-        self.application, self.options = app, options
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
-
-    def load(self):
-        return self.application
+_preloaded = None  # the app the main process built; forked workers share its memory
 
 
-def gunicorn_options(settings, host: str, port: int, workers: int) -> dict:
+def server_options(settings, host: str, port: int, workers: int) -> dict:
     return {
-        "bind": f"{host}:{port}",
+        "address": host,
+        "port": port,
+        "interface": Interfaces.WSGI,
         "workers": workers,
-        "worker_class": "classifier.web.worker.Worker",  # gthread without the Server header
-        "threads": settings.threads,
-        "preload_app": True,  # the app (and its model) is built once, before the workers fork
-        "timeout": settings.worker_timeout,
-        "keepalive": 5,
-        "reuse_port": True,  # each worker its own listening socket: the kernel spreads new connections over them
-        # Requests larger than these never reach the app: gunicorn answers 414/431/400 itself.
-        "limit_request_line": 4094,
-        "limit_request_fields": 50,
-        "limit_request_field_size": 8190,
+        "blocking_threads": settings.threads,
+        "http": HTTPModes.http1,
+        "websockets": False,
+        "http1_settings": HTTP1Settings(header_read_timeout=HEADER_READ_TIMEOUT_MS, max_buffer_size=MAX_REQUEST_HEAD_BYTES),
+        "respawn_failed_workers": True,
+        "workers_kill_timeout": settings.worker_timeout,
         # Message texts travel in POST bodies, never in URLs; the default format has no client address,
         # query string or User-Agent either.
-        "accesslog": "-" if settings.access_log_format else None,
-        "access_log_format": settings.access_log_format or "",
-        "errorlog": "-",
-        "child_exit": _forget_worker_metrics,
-        "post_worker_init": _load_current_model,
+        "log_access": bool(settings.access_log_format),
+        "log_access_format": settings.access_log_format,
     }
 
 
-def _load_current_model(worker) -> None:
-    """After SIGHUP gunicorn starts new workers from the preloaded app; each loads the current model
-    itself if it is no longer the one the master preloaded (a retrain or rollback happened)."""
-    from classifier import Detector, read_manifest
-    from classifier.config import load_settings
+def worker_app(target: str = ""):
+    """The app of one worker: the preloaded one, serving the current model.
 
+    After SIGHUP granian starts new workers from the main process, whose preloaded app may hold a model
+    that is no longer current (a retrain or rollback happened): the worker then loads the current one.
+    A worker started without a preloaded app (a ``spawn`` start method) builds its own.
+    """
+    from classifier import Detector, read_manifest
+
+    from . import create_app
     from .context import EXTENSION
 
-    app = worker.wsgi
+    app = _preloaded or create_app()
     settings = app.extensions.get("settings") or load_settings()
     try:
         on_disk = read_manifest(settings.model_path)["model_version"]
     except ClassifierError:
-        return  # keep serving the preloaded model; the error shows at the next start
+        return app  # keep serving the preloaded model; the error shows at the next start
     if on_disk != app.extensions[EXTENSION].version:
         app.extensions[EXTENSION] = Detector.load(settings.model_path, settings)
-        worker.log.info("worker %s serves model %s", worker.pid, on_disk)
-
-
-def _forget_worker_metrics(server, worker) -> None:
-    from prometheus_client import multiprocess
-
-    multiprocess.mark_process_dead(worker.pid)
+        print(f"worker {os.getpid()} serves model {on_disk}", file=sys.stderr, flush=True)
+    return app
 
 
 def serve(settings=None, host: str = "127.0.0.1", port: int = 8000, workers: int = 2) -> None:
     """Build the app from ``settings`` (default: defaults ← environment), then serve until stopped."""
+    global _preloaded
     from . import create_app
 
     settings = settings or load_settings()
     # Metrics of all workers are added up from files in one folder, set before the app (and its metrics) exist.
     os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="scam-classifier-metrics-"))
     try:
-        app = create_app(dict(settings))
+        _preloaded = create_app(dict(settings))
     except ClassifierError as exc:
         sys.exit(f"scam-classifier serve: cannot start: {exc.message}")
-    Server(app, gunicorn_options(settings, host, port, workers)).run()
+    Server(f"{__name__}:worker_app", **server_options(settings, host, port, workers)).serve(target_loader=worker_app)
 
 
 def main(argv: list[str] | None = None) -> None:

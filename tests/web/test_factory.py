@@ -59,11 +59,20 @@ def test_serve_builds_the_app_once_and_preloads_it(monkeypatch, saved_model):
     from classifier.web import serve as serve_module
 
     captured = {}
+
+    class FakeServer:
+        def __init__(self, target, **options):
+            captured.update(target=target, options=options)
+
+        def serve(self, target_loader):
+            captured["app"] = target_loader(captured["target"])  # what each worker does after the fork
+
     monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)  # serve sets it for its workers; undone after
-    monkeypatch.setattr(serve_module.Server, "run", lambda self: captured.update(app=self.load(), options=self.options))
+    monkeypatch.setattr(serve_module, "Server", FakeServer)
     serve_module.serve(load_settings({"model_path": saved_model}), host="127.0.0.1", port=8123, workers=3)
-    assert captured["options"]["bind"] == "127.0.0.1:8123"
-    assert captured["options"]["workers"] == 3 and captured["options"]["preload_app"] is True
+    assert (captured["options"]["address"], captured["options"]["port"]) == ("127.0.0.1", 8123)
+    assert captured["options"]["workers"] == 3 and captured["options"]["blocking_threads"] == 2
+    assert captured["app"] is serve_module._preloaded  # workers serve the app built before they forked
     assert captured["app"].config["MODEL_PATH"] == saved_model
     assert captured["app"].extensions["scam_classifier"].version != "unsaved"
 

@@ -1,4 +1,4 @@
-"""The service under real gunicorn: slow clients, the access log, headers and gunicorn's own limits."""
+"""The service under the real server (granian): slow clients, the access log, headers and the server's own limits."""
 
 import json
 import os
@@ -48,7 +48,7 @@ def running_service(model, log):
 
 @pytest.fixture(scope="module")
 def service(saved_model, tmp_path_factory):
-    log = tmp_path_factory.mktemp("serve") / "gunicorn.log"
+    log = tmp_path_factory.mktemp("serve") / "service.log"
     with running_service(saved_model, log) as (url, port, _):
         yield url, port, log
 
@@ -66,7 +66,7 @@ def slow_client(port: int, lines: int, pause: float) -> None:
 
 def test_slow_clients_do_not_stop_the_service(service):
     url, port, _ = service
-    slow = [threading.Thread(target=slow_client, args=(port, 6, 2.0), daemon=True) for _ in range(2)]
+    slow = [threading.Thread(target=slow_client, args=(port, 4, 2.0), daemon=True) for _ in range(4)]
     for thread in slow:
         thread.start()
     time.sleep(2.5)  # the slow requests are now in the middle of their headers
@@ -78,22 +78,48 @@ def test_slow_clients_do_not_stop_the_service(service):
         thread.join(timeout=30)
 
 
-def test_no_server_header_and_a_private_access_log(service):
+def test_a_client_that_never_finishes_its_headers_is_disconnected(service):
+    from classifier.web.serve import HEADER_READ_TIMEOUT_MS
+
+    _, port, _ = service
+    with socket.create_connection(("127.0.0.1", port), timeout=HEADER_READ_TIMEOUT_MS / 1000 + 10) as sock:
+        sock.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n")
+        started = time.monotonic()
+        answer = sock.recv(1024)  # the server closes the connection (an empty read) or answers 408
+        assert answer == b"" or answer.startswith(b"HTTP/1.1 408")
+        assert time.monotonic() - started < HEADER_READ_TIMEOUT_MS / 1000 + 5
+
+
+def test_no_server_software_header_and_a_private_access_log(service):
     url, _, log = service
     request = urllib.request.Request(url + "/api/v1/health?secret=1", headers={"User-Agent": "probe-agent/9"})
     response = urllib.request.urlopen(request, timeout=5)
-    assert "Server" not in response.headers
+    assert response.headers["Server"] == "scam-classifier"  # not the server software, nor its version
     time.sleep(0.5)
     lines = [line for line in log.read_text().splitlines() if "/api/v1/health" in line]
     assert lines and lines[-1].startswith("GET /api/v1/health 200")
     assert not any("127.0.0.1" in line or "probe-agent" in line or "secret" in line for line in lines)
 
 
-def test_gunicorn_refuses_an_overlong_request_line(service):
+def test_the_server_refuses_an_overlong_request_head(service):
+    from classifier.web.serve import MAX_REQUEST_HEAD_BYTES
+
     _, port, _ = service
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        sock.sendall(b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
-        assert sock.recv(64).startswith(b"HTTP/1.1 414")
+        sock.sendall(b"GET /" + b"a" * (MAX_REQUEST_HEAD_BYTES + 1000) + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert sock.recv(64).startswith(b"HTTP/1.1 431")
+
+
+def test_a_large_batch_body_still_reaches_the_app(service):
+    from classifier.web.serve import MAX_REQUEST_HEAD_BYTES
+
+    url, _, _ = service
+    items = [{"id": str(i), "text": "您好，我是快递客服，您的包裹丢失需要理赔，请加微信。" * 20} for i in range(60)]
+    body = json.dumps({"messages": items}, ensure_ascii=False).encode()
+    assert len(body) > 4 * MAX_REQUEST_HEAD_BYTES  # the head limit is not a body limit
+    request = urllib.request.Request(url + "/api/v1/classify/batch", data=body, headers={"Content-Type": "application/json"})
+    answer = json.loads(urllib.request.urlopen(request, timeout=30).read())
+    assert len(answer["results"]) == 60
 
 
 def test_metrics_add_up_the_workers(service):
@@ -114,7 +140,7 @@ def test_sighup_makes_the_workers_serve_the_new_current_model(small_model, corpu
     other = ScamClassifier(calibration_folds=2, C=1.0).fit([r["text"] for r in corpus], [r["label"] for r in corpus])
     staged = tmp_path / "next" / "scam_classifier.joblib"
     other.save(staged)
-    with running_service(served, tmp_path / "gunicorn.log") as (url, _, process):
+    with running_service(served, tmp_path / "service.log") as (url, _, process):
         def health():
             return json.loads(urllib.request.urlopen(url + "/api/v1/health", timeout=5).read())["model_version"]
         assert health() == small_model.version
