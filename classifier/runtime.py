@@ -59,10 +59,7 @@ class CompiledModel(persistence.FromManifest):
     def predict_proba_features(self, rows) -> np.ndarray:
         """Calibrated probabilities (columns in ``classes_`` order): a softmax of the linear scores times
         the inverse temperature, what ``CalibratedClassifierCV(method="temperature")`` computes."""
-        scores = self.inverse_temperature * (np.asarray(rows @ self.coef.T) + self.intercept)
-        scores -= scores.max(axis=1, keepdims=True)
-        np.exp(scores, out=scores)
-        return scores / scores.sum(axis=1, keepdims=True)
+        return self._softmax(np.asarray(rows @ self.coef.T))
 
     def red_flags_of(self, rows) -> list[tuple[str, ...]]:
         """For each feature row, the red-flag signal types it counted (from the signal block, no rescan)."""
@@ -75,8 +72,35 @@ class CompiledModel(persistence.FromManifest):
                 flags[row].append(ids[column])
         return [tuple(row_flags) for row_flags in flags]
 
+    def light(self, normalised_texts: Sequence[str]) -> tuple[np.ndarray, list[tuple[str, ...]]]:
+        """What a verdict without explanation needs: each text's probabilities and red-flag signal types."""
+        if len(normalised_texts) == 1:
+            return self._light_one(normalised_texts[0])
+        rows = self.features(normalised_texts)
+        return self.predict_proba_features(rows), self.red_flags_of(rows)
+
+    def _light_one(self, normalised_text: str) -> tuple[np.ndarray, list[tuple[str, ...]]]:
+        """:meth:`light` for one text (the API's case) straight from the blocks' cells: building a CSR row
+        and multiplying it through scipy costs more than the arithmetic, about 50 µs a message."""
+        columns, values, offset = [], [], 0
+        for _, block in self.blocks:
+            cells = block.entries([normalised_text])
+            columns.append(cells.columns + offset)
+            values.append(cells.values)
+            offset += block.n_features
+        scores = self.coef[:, np.concatenate(columns)] @ np.concatenate(values).astype(np.float32, copy=False)
+        signal_block = self.blocks[-1][1]
+        flags = tuple(flag for flag in (SIGNAL_IDS[signal_block.columns[c]] for c in cells.columns.tolist()) if flag in RED_FLAG_IDS)
+        return self._softmax(scores[None, :]), [flags]
+
+    def _softmax(self, linear_scores: np.ndarray) -> np.ndarray:
+        scores = self.inverse_temperature * (linear_scores + self.intercept)
+        scores -= scores.max(axis=1, keepdims=True)
+        np.exp(scores, out=scores)
+        return scores / scores.sum(axis=1, keepdims=True)
+
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        return self.predict_proba_features(self.features(normalise_all(list(texts))))
+        return self.light(normalise_all(list(texts)))[0]
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         return np.asarray(self.classes_, dtype=object)[self.predict_proba(texts).argmax(axis=1)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -88,7 +89,9 @@ class Detector:
     def too_short(self, text: str) -> bool:
         """Too little content to judge (在吗, 你好, 收到): fewer content characters than the typology's
         ``too_short_chars`` and nothing about money, codes or numbers."""
-        return len(_CONTENT.findall(text)) < self.typology.thresholds["too_short_chars"] and not _MONEY_CUE.search(text)
+        enough = self.typology.thresholds["too_short_chars"]
+        # counting stops at ``enough``: a long message is not walked to its end on every verdict
+        return sum(1 for _ in islice(_CONTENT.finditer(text), enough)) < enough and not _MONEY_CUE.search(text)
 
     def cost(self, texts: Iterable, explain: bool) -> int:
         """The work that classifying ``texts`` asks for (see ``COST_PER_CHAR``); non-texts cost nothing."""
@@ -139,13 +142,10 @@ class Detector:
     # --- internals --------------------------------------------------------------------------
 
     def _light(self, texts: list[str]) -> list[Prediction]:
-        """Verdicts without explanations (batches): one feature matrix gives the probabilities and which
-        red flags each message raised."""
+        """Verdicts without explanations (batches): the probabilities and which red flags each message raised."""
         if not texts:
             return []
-        rows = self.model.features(normalise_all(texts))
-        probabilities = self.model.predict_proba_features(rows)
-        flags = self.model.red_flags_of(rows)
+        probabilities, flags = self.model.light(normalise_all(texts))
         return [
             self._verdict(ranked, self.too_short(text), flag_ids + (("obfuscation",) if obfuscated(text) else ()))
             for text, ranked, flag_ids in zip(texts, _rows(probabilities), flags)

@@ -76,6 +76,16 @@ def test_the_compiled_model_computes_what_the_scikit_learn_pipeline_does(small_m
     assert list(small_model.predict(texts)) == list(small_model.pipeline_.predict(texts))
 
 
+def test_one_message_alone_gets_the_probabilities_and_red_flags_it_gets_in_a_batch(small_model, corpus):
+    texts = normalise_all([row["text"] for row in corpus][::5] + ["a", "转账" * 500])
+    compiled = small_model.compiled_
+    batch_probabilities, batch_flags = compiled.light(texts)  # through the CSR matrix
+    alone = [compiled.light([text]) for text in texts]  # straight from the blocks' cells
+    assert np.allclose(np.vstack([probabilities for probabilities, _ in alone]), batch_probabilities, rtol=0, atol=1e-5)
+    assert [flags[0] for _, flags in alone] == batch_flags
+    assert any(batch_flags)
+
+
 def test_a_loaded_model_predicts_exactly_what_the_fitted_one_did(small_model, corpus, tmp_path):
     import copy
 
