@@ -53,20 +53,21 @@ def service(saved_model, tmp_path_factory):
         yield url, port, log
 
 
-def slow_client(port: int, lines: int, pause: float) -> None:
-    """Sends a request one header line every ``pause`` seconds (a bounded slowloris)."""
+def slow_client(port: int, lines: int, pause: float, answers: list) -> None:
+    """Sends a request one header line every ``pause`` seconds (a bounded slowloris); keeps the answer."""
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
         sock.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n")
         for number in range(lines):
             time.sleep(pause)
             sock.sendall(f"X-Slow-{number}: 1\r\n".encode())
         sock.sendall(b"\r\n")
-        sock.recv(1024)
+        answers.append(sock.recv(1024))
 
 
 def test_slow_clients_do_not_stop_the_service(service):
     url, port, _ = service
-    slow = [threading.Thread(target=slow_client, args=(port, 4, 2.0), daemon=True) for _ in range(4)]
+    answers: list[bytes] = []
+    slow = [threading.Thread(target=slow_client, args=(port, 3, 2.0, answers), daemon=True) for _ in range(4)]
     for thread in slow:
         thread.start()
     time.sleep(2.5)  # the slow requests are now in the middle of their headers
@@ -76,6 +77,7 @@ def test_slow_clients_do_not_stop_the_service(service):
     assert time.monotonic() - started < 5
     for thread in slow:
         thread.join(timeout=30)
+    assert len(answers) == 4 and all(answer.startswith(b"HTTP/1.1 200") for answer in answers)  # slow, not refused
 
 
 def test_a_client_that_never_finishes_its_headers_is_disconnected(service):
