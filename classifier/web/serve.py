@@ -82,7 +82,8 @@ def serve(settings=None, host: str = "127.0.0.1", port: int = 8000, workers: int
         _preloaded = create_app(dict(settings))
     except ClassifierError as exc:
         sys.exit(f"scam-classifier serve: cannot start: {exc.message}")
-    Server(f"{__name__}:worker_app", **server_options(settings, host, port, workers)).serve(target_loader=worker_app)
+    server = Server("classifier.web.serve:worker_app", **server_options(settings, host, port, workers))
+    server.serve(target_loader=worker_app)  # each forked worker calls worker_app instead of importing the target
 
 
 def main(argv: list[str] | None = None) -> None:
