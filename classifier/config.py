@@ -73,6 +73,13 @@ def _positive_int(value: str) -> int:
     return number
 
 
+def _stop_seconds(value: str) -> int:
+    number = _positive_int(value)
+    if number > 1800:  # the most granian waits for a worker to stop
+        raise ValueError("must be at most 1800 seconds")
+    return number
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -125,7 +132,7 @@ SETTINGS: tuple[Setting, ...] = (
             "so slow clients hold none; a second thread keeps a worker answering during one long batch.",
             _positive_int),
     Setting("worker_timeout", 60, "Seconds a worker may take to finish its requests when the service stops or "
-            "reloads (SIGHUP) before it is killed.", _positive_int),
+            "reloads (SIGHUP) before it is killed (at most 1800).", _stop_seconds),
     Setting("access_log_format", "%(method)s %(path)s %(status)d %(dt_ms).0fms",
             "Access-log format (granian's fields); the default logs method, path, status and duration only (no "
             "client address, query string or User-Agent); `null` turns the access log off.", _optional_text,

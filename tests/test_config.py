@@ -38,6 +38,7 @@ def test_the_old_model_variable_still_works_with_a_warning(tmp_path):
     ({"SCAM_CLASSIFIER_MAX_BATCH_ITEMS": "many"}, "SCAM_CLASSIFIER_MAX_BATCH_ITEMS"),
     ({"SCAM_CLASSIFIER_MAX_TEXT_CHARS": "0"}, "SCAM_CLASSIFIER_MAX_TEXT_CHARS"),
     ({"SCAM_CLASSIFIER_RATE_LIMIT": "lots"}, "SCAM_CLASSIFIER_RATE_LIMIT"),
+    ({"SCAM_CLASSIFIER_WORKER_TIMEOUT": "3600"}, "SCAM_CLASSIFIER_WORKER_TIMEOUT"),  # more than the server allows
 ])
 def test_invalid_values_name_the_variable(environ, name):
     with pytest.raises(SettingsError, match=name) as caught:
