@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
 import tempfile
 
@@ -76,6 +77,7 @@ def serve(settings=None, host: str = "127.0.0.1", port: int = 8000, workers: int
     from . import create_app
 
     settings = settings or load_settings()
+    _check_address(host, port)
     # Metrics of all workers are added up from files in one folder, set before the app (and its metrics) exist.
     os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="scam-classifier-metrics-"))
     try:
@@ -84,6 +86,17 @@ def serve(settings=None, host: str = "127.0.0.1", port: int = 8000, workers: int
         sys.exit(f"scam-classifier serve: cannot start: {exc.message}")
     server = Server("classifier.web.serve:worker_app", **server_options(settings, host, port, workers))
     server.serve(target_loader=worker_app)  # each forked worker calls worker_app instead of importing the target
+
+
+def _check_address(host: str, port: int) -> None:
+    """Stop with one clear line, before the model is loaded, if the address cannot be listened on (a port
+    in use, a host that is not this machine's); granian would fail later with a traceback."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does: TIME_WAIT is no obstacle
+            probe.bind((host, port))
+    except OSError as exc:
+        sys.exit(f"scam-classifier serve: cannot listen on {host}:{port}: {exc.strerror or exc}")
 
 
 def main(argv: list[str] | None = None) -> None:

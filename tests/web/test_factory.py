@@ -84,3 +84,18 @@ def test_serve_fails_clearly_without_a_model(tmp_path, monkeypatch):
     monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
     with pytest.raises(SystemExit, match="cannot start: no model at"):
         serve_module.serve(load_settings({"model_path": tmp_path / "missing.joblib"}))
+
+
+def test_serve_stops_with_one_line_when_the_port_is_taken(tmp_path, monkeypatch):
+    import socket
+
+    from classifier import load_settings
+    from classifier.web import serve as serve_module
+
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(SystemExit, match=f"cannot listen on 127.0.0.1:{port}: Address already in use"):
+            serve_module.serve(load_settings({"model_path": tmp_path / "never-loaded.joblib"}), port=port)
