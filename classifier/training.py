@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from .config import load_settings
 from .dataset import corpus_hash, load_examples
 from .errors import DatasetError
 from .evaluation import EvaluationReport, evaluate, write_reports
+from .loading import Notify
 from .model import ScamClassifier
 from .verdict import Detector
-
-Notify = Callable[[str], None]
 
 
 def train(
