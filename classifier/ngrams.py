@@ -112,10 +112,9 @@ def side_by_side(blocks: Sequence[Entries], widths: Sequence[int]) -> sparse.csr
     block): each cell goes straight to its place — its row's start, the cells of earlier blocks in that
     row, and its rank within its own block's row."""
     n_documents = blocks[0].n_documents
-    if n_documents == 1:  # one row: each block's cells are in column order already
-        offsets = np.cumsum([0, *widths[:-1]])
-        indices = np.concatenate([block.columns + offset for block, offset in zip(blocks, offsets)]).astype(np.int32)
-        data = np.concatenate([block.values for block in blocks]).astype(np.float32, copy=False)
+    if n_documents == 1:
+        columns, data = one_row(blocks, widths)
+        indices = columns.astype(np.int32)
         return sparse.csr_matrix((data, indices, np.array([0, len(indices)], dtype=np.int32)), shape=(1, sum(widths)))
     per_row = [np.bincount(block.documents, minlength=n_documents) for block in blocks]
     indptr = np.zeros(n_documents + 1, dtype=np.int64)
@@ -130,6 +129,14 @@ def side_by_side(blocks: Sequence[Entries], widths: Sequence[int]) -> sparse.csr
         before += counts
         offset += width
     return sparse.csr_matrix((data, indices, indptr.astype(np.int32)), shape=(n_documents, offset))
+
+
+def one_row(blocks: Sequence[Entries], widths: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The columns and float32 values of one document's cells, the blocks side by side: each block's cells
+    are in column order already, so they are laid end to end, offset by the widths of the blocks before."""
+    offsets = np.cumsum([0, *widths[:-1]])
+    columns = np.concatenate([block.columns + offset for block, offset in zip(blocks, offsets)])
+    return columns, np.concatenate([block.values for block in blocks]).astype(np.float32, copy=False)
 
 
 class Terms:

@@ -18,7 +18,7 @@ from scipy import sparse
 from . import persistence
 from .errors import ModelError
 from .explain import ExampleIndex, LinearModel
-from .ngrams import Terms, side_by_side
+from .ngrams import Terms, one_row, side_by_side
 from .normalise import normalise_all
 from .signals import RED_FLAG_IDS, SIGNAL_IDS
 from .typology import NORMAL
@@ -61,15 +61,20 @@ class CompiledModel(persistence.FromManifest):
         the inverse temperature, what ``CalibratedClassifierCV(method="temperature")`` computes."""
         return self._softmax(np.asarray(rows @ self.coef.T))
 
+    def _red_flag_of_column(self) -> list[str | None]:
+        """For each column of the signal block (the last block), its red-flag type, or None for a context cue."""
+        ids = [SIGNAL_IDS[column] for column in self.blocks[-1][1].columns]
+        return [signal_id if signal_id in RED_FLAG_IDS else None for signal_id in ids]
+
     def red_flags_of(self, rows) -> list[tuple[str, ...]]:
         """For each feature row, the red-flag signal types it counted (from the signal block, no rescan)."""
-        ids = [SIGNAL_IDS[column] for column in self.blocks[-1][1].columns]
-        first = rows.shape[1] - len(ids)  # the signal block's columns come last in every row
+        flag_of = self._red_flag_of_column()
+        first = rows.shape[1] - len(flag_of)  # the signal block's columns come last in every row
         signal_cells = np.flatnonzero(rows.indices >= first)
         flags: list[list[str]] = [[] for _ in range(rows.shape[0])]
         for row, column in zip(np.searchsorted(rows.indptr, signal_cells, side="right") - 1, rows.indices[signal_cells] - first):
-            if ids[column] in RED_FLAG_IDS:
-                flags[row].append(ids[column])
+            if flag_of[column]:
+                flags[row].append(flag_of[column])
         return [tuple(row_flags) for row_flags in flags]
 
     def light(self, normalised_texts: Sequence[str]) -> tuple[np.ndarray, list[tuple[str, ...]]]:
@@ -83,12 +88,9 @@ class CompiledModel(persistence.FromManifest):
         """:meth:`light` for one text (the API's case) straight from the blocks' cells: building a CSR row
         and multiplying it through scipy costs more than the arithmetic, about 50 µs a message."""
         cells = [block.entries([normalised_text]) for _, block in self.blocks]
-        offsets = np.cumsum([0] + [block.n_features for _, block in self.blocks[:-1]])
-        columns = np.concatenate([block_cells.columns + offset for block_cells, offset in zip(cells, offsets)])
-        values = np.concatenate([block_cells.values for block_cells in cells]).astype(np.float32, copy=False)
-        signal_block, signal_cells = self.blocks[-1][1], cells[-1]  # the signal block comes last
-        signal_types = (SIGNAL_IDS[signal_block.columns[column]] for column in signal_cells.columns.tolist())
-        flags = tuple(signal_type for signal_type in signal_types if signal_type in RED_FLAG_IDS)
+        columns, values = one_row(cells, [block.n_features for _, block in self.blocks])
+        flag_of = self._red_flag_of_column()
+        flags = tuple(flag_of[column] for column in cells[-1].columns.tolist() if flag_of[column])
         return self._softmax((self.coef[:, columns] @ values)[None, :]), [flags]
 
     def _softmax(self, linear_scores: np.ndarray) -> np.ndarray:
