@@ -30,7 +30,7 @@ PINNED_LIBRARIES = ("scikit-learn", "numpy", "scipy", "joblib", "jieba", "rjieba
 # The modules whose code decides what a fitted model computes.
 MODEL_SOURCES = ("normalise.py", "signals.py", "features.py", "blocks.py", "ngrams.py", "model.py", "runtime.py", "explain.py",
                  "fraud_words.txt")
-MANIFEST_FORMAT = 3  # 3: the artefact is a CompiledModel (2 held the scikit-learn pipeline)
+MANIFEST_FORMAT = 4  # 4: n-gram tables grouped by bucket; 3: open addressing; 2 held the scikit-learn pipeline
 
 
 class FromManifest:

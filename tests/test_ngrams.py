@@ -18,12 +18,12 @@ def test_hash_index_finds_every_key_and_nothing_else():
 
 def test_hash_index_answers_the_same_for_few_keys_and_after_pickling():
     keys = np.arange(0, 30000, 3, dtype=np.int64)
-    index = pickle.loads(pickle.dumps(HashIndex(keys, keys * 2)))  # its sorted copy is rebuilt, not saved
+    index = pickle.loads(pickle.dumps(HashIndex(keys, keys * 2)))  # its bounds and sorted copy are rebuilt, not saved
     few = np.array([0, 1, 3, 29997, 29998, 2**62], dtype=np.int64)  # below SORTED_LOOKUP_MAX: binary search
     assert len(few) < HashIndex.SORTED_LOOKUP_MAX <= len(keys)
     assert index.get(few).tolist() == [0, -1, 6, 59994, -1, -1]
     assert (index.get(keys) == keys * 2).all()
-    assert "sorted_keys" not in index.__getstate__()
+    assert set(index.__getstate__()) == {"bucket_bits", "keys", "values"}
 
 
 def test_empty_hash_index_finds_nothing():
