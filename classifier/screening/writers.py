@@ -73,11 +73,12 @@ class JsonlWriter:
 
     def __init__(self, stream: IO[str], header: list[str] | None = None, from_json: bool = False):
         self.stream = stream
+        self._encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps builds one per call
 
     def write(self, record: Record) -> None:
         # JSON leaves surrogates as they are, so making the line printable equals making every key and
         # value printable first, at one search a line
-        self.stream.write(printable(json.dumps(output_row(record), ensure_ascii=False)) + "\n")
+        self.stream.write(printable(self._encode(output_row(record))) + "\n")
 
 
 class CsvWriter:
